@@ -1,0 +1,192 @@
+/**
+ * The training loop: epochs of optimizer steps over a backend, a metrics record per epoch, early stopping
+ * on the test loss, and a plain-words diagnosis when the loss stops being a number. It owns no numerics
+ * (the backend does) and no I/O (the caller decides what to do with each record), so the CLI, the webview's
+ * worker and the tests all drive the same loop.
+ */
+import { CpuBackend } from './backends/cpu';
+import type { PointSet, TrainingBackend } from './backends/backend';
+import type { NetworkConfig } from './config';
+import type { Dataset } from './data/dataset';
+import { initParams, NetworkSpec, specFromConfig } from './network';
+import { RandomState } from './random';
+
+/** Metrics of one epoch. Accuracies are after the epoch's update; null for regression. */
+export interface EpochMetrics {
+  epoch: number;
+  /** Training loss of the epoch's forward pass, before its update (what the tutorial prints). */
+  loss: number;
+  /** Test loss after the epoch's update. */
+  testLoss: number;
+  trainAccuracy: number | null;
+  testAccuracy: number | null;
+}
+
+export type TrainingStatus = 'running' | 'finished' | 'early-stopped' | 'diverged' | 'stopped';
+
+export interface TrainerOptions {
+  /** Start from these parameters instead of the seeded PyTorch initialisation. */
+  initialParams?: Float32Array;
+  /** Build the engine; the CPU engine by default. */
+  createBackend?: (o: ConstructorParameters<typeof CpuBackend>[0]) => TrainingBackend;
+  /** Rows the backend must be able to predict at once (the boundary grid). */
+  maxPredictRows?: number;
+}
+
+/** Gathers rows of a dataset into the float32 inputs the network sees (the tutorial casts to float32). */
+export function pointSet(ds: Dataset, idx: Int32Array): PointSet {
+  const d = ds.features;
+  const X = new Float32Array(idx.length * d);
+  const y = new Float64Array(idx.length);
+  idx.forEach((row, i) => {
+    for (let j = 0; j < d; j++) X[i * d + j] = ds.X[row * d + j];
+    y[i] = ds.y[row];
+  });
+  return { X, y, n: idx.length };
+}
+
+export class Trainer {
+  readonly config: NetworkConfig;
+  readonly dataset: Dataset;
+  readonly spec: NetworkSpec;
+  readonly backend: TrainingBackend;
+  readonly initialParams: Float32Array;
+  readonly history: EpochMetrics[] = [];
+  status: TrainingStatus = 'running';
+  /** Why training stopped, in plain words, when it did not simply finish. */
+  diagnosis: string | null = null;
+  private readonly train: PointSet;
+  private readonly test: PointSet;
+  private readonly batchRng: RandomState;
+  private readonly order: Int32Array;
+  private best: { testLoss: number; epoch: number; params: Float32Array } | null = null;
+
+  constructor(config: NetworkConfig, dataset: Dataset, options: TrainerOptions = {}) {
+    this.config = config;
+    this.dataset = dataset;
+    this.spec = specFromConfig(config, dataset.features, dataset.classes);
+    this.train = pointSet(dataset, dataset.trainIdx);
+    this.test = pointSet(dataset, dataset.testIdx);
+    this.initialParams = options.initialParams ?? initParams(this.spec, config.training.seed);
+    const t = config.training;
+    const create = options.createBackend ?? ((o) => new CpuBackend(o));
+    this.backend = create({
+      spec: this.spec,
+      loss: t.loss,
+      optimizer: t.optimizer,
+      optimizerSettings: t,
+      theta: this.initialParams,
+      train: this.train,
+      test: this.test,
+      l1: t.l1,
+      dropout: config.model.dropout,
+      seed: t.seed,
+      maxPredictRows: options.maxPredictRows,
+    });
+    // Mini-batch order has its own stream, so changing the batch size never changes the initial weights.
+    this.batchRng = new RandomState((t.seed + 1) >>> 0);
+    this.order = new Int32Array(this.train.n).map((_, i) => i);
+  }
+
+  get epoch(): number {
+    return this.history.length;
+  }
+
+  get done(): boolean {
+    return this.status !== 'running';
+  }
+
+  /** Runs one epoch and returns its record (null when training has ended, or ends in this epoch by divergence). */
+  runEpoch(): EpochMetrics | null {
+    if (this.done) return null;
+    const t = this.config.training;
+    const epoch = this.epoch + 1;
+    const loss = this.trainOneEpoch();
+    if (!Number.isFinite(loss)) {
+      this.status = 'diverged';
+      this.diagnosis = divergenceDiagnosis(this.config, epoch, loss, this.history[this.history.length - 1]);
+      return null;
+    }
+    const record = this.measure(epoch, loss);
+    this.history.push(record);
+    if (t.earlyStopping) this.checkEarlyStopping(record);
+    if (!this.done && epoch >= t.epochs) this.status = 'finished';
+    return record;
+  }
+
+  /** Ends training at the user's request; the weights stay where they are. */
+  stop(): void {
+    if (!this.done) this.status = 'stopped';
+  }
+
+  /** Loss and accuracies of the current weights (after training: the final metrics). */
+  evaluateNow(): Omit<EpochMetrics, 'epoch' | 'loss'> & { trainLoss: number } {
+    const classify = this.dataset.classes > 0;
+    const tr = this.backend.evaluate('train');
+    const te = this.backend.evaluate('test');
+    return {
+      trainLoss: tr.loss,
+      testLoss: te.loss,
+      trainAccuracy: classify ? tr.correct / this.train.n : null,
+      testAccuracy: classify ? te.correct / this.test.n : null,
+    };
+  }
+
+  private trainOneEpoch(): number {
+    const { batchSize } = this.config.training;
+    const n = this.train.n;
+    if (batchSize <= 0 || batchSize >= n) return this.backend.step(null);
+    this.batchRng.shuffle(this.order);
+    let sum = 0;
+    for (let start = 0; start < n; start += batchSize) {
+      const batch = this.order.subarray(start, Math.min(n, start + batchSize));
+      sum += this.backend.step(batch) * batch.length;
+    }
+    // The epoch's loss is the mean over its points of each step's loss.
+    return sum / n;
+  }
+
+  private measure(epoch: number, loss: number): EpochMetrics {
+    const classify = this.dataset.classes > 0;
+    const te = this.backend.evaluate('test');
+    // The train evaluation comes last: on the full batch it doubles as the next epoch's forward pass.
+    const trainCorrect = this.backend.evaluate('train').correct;
+    return {
+      epoch,
+      loss,
+      testLoss: te.loss,
+      trainAccuracy: classify ? trainCorrect / this.train.n : null,
+      testAccuracy: classify ? te.correct / this.test.n : null,
+    };
+  }
+
+  private checkEarlyStopping(record: EpochMetrics): void {
+    const { patience, minDelta } = this.config.training.earlyStopping!;
+    if (!this.best || record.testLoss < this.best.testLoss - minDelta) {
+      this.best = { testLoss: record.testLoss, epoch: record.epoch, params: this.backend.getParams() };
+    } else if (record.epoch - this.best.epoch >= patience) {
+      this.backend.setParams(this.best.params);
+      this.status = 'early-stopped';
+      this.diagnosis = `The test loss had not improved for ${patience} epochs since epoch ${this.best.epoch} (${this.best.testLoss.toPrecision(4)}): stopped at epoch ${record.epoch} and restored the weights of epoch ${this.best.epoch}.`;
+    }
+  }
+
+  /** The epoch whose weights the model holds now (the best one after early stopping). */
+  get modelEpoch(): number {
+    return this.status === 'early-stopped' && this.best ? this.best.epoch : this.epoch;
+  }
+}
+
+/** Plain words for a loss that became NaN or infinite, after the chapter's troubleshooting section. */
+export function divergenceDiagnosis(config: NetworkConfig, epoch: number, loss: number, previous?: EpochMetrics): string {
+  const t = config.training;
+  const what = Number.isNaN(loss) ? 'NaN (not a number)' : 'infinite';
+  const before = previous ? ` (it was ${previous.loss.toPrecision(4)} at epoch ${previous.epoch})` : '';
+  const lower = Number((t.learningRate / 10).toPrecision(2));
+  return (
+    `The training loss became ${what} at epoch ${epoch}${before}: the weights overshot and blew up. ` +
+    `The usual cause is a learning rate too high for this network: training.learningRate is ${t.learningRate}; try ${lower}. ` +
+    (t.optimizer === 'sgd' && t.momentum > 0 ? 'High momentum makes it worse: try a lower training.momentum. ' : '') +
+    'Unscaled inputs with large values can do the same.'
+  );
+}
