@@ -1,0 +1,176 @@
+/**
+ * `nn-train`: the engine without the editor, for scripts and CI.
+ *   nn-train train [--config FILE] [--out DIR] [--init MODEL.json] [--epochs N] [--quiet]
+ *   nn-train data [--config FILE]
+ */
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { buildDataset } from './core/data/dataset';
+import { runId } from './core/export/runRecord';
+import { fromLayerParams, specFromConfig } from './core/network';
+import { Trainer } from './core/trainer';
+import { validateConfig } from './core/validate';
+import type { NetworkConfig } from './core/config';
+import { writeRunFolder } from './node/runFolder';
+import { runFiles } from './node/runFiles';
+
+declare const NN_TRAINER_VERSION: string;
+const VERSION = typeof NN_TRAINER_VERSION === 'string' ? NN_TRAINER_VERSION : 'dev';
+
+const USAGE = `nn-train ${VERSION}: train the network of a model file, with the same numbers as PyTorch.
+
+Usage:
+  nn-train train [--config FILE] [--out DIR] [--init MODEL.json] [--epochs N] [--quiet]
+      Trains and writes a run folder DIR/<run-id>/ (run.json, metrics.csv, model.json, boundary.svg);
+      prints the folder's path as the last line. Without --config: the tutorial's network.
+  nn-train data [--config FILE]
+      Prints the dataset as JSON: {"X": [[...]...], "y": [...], "trainIdx": [...], "testIdx": [...]}.
+
+Options:
+  --config FILE     model file (JSON, e.g. examples/tutorial.nn.json); default: the tutorial ({})
+  --out DIR         parent folder of run folders (default: runs)
+  --init MODEL.json start from these weights (model.json of a run, or PyTorch's, layout [out][in])
+  --epochs N        override training.epochs
+  --quiet           no progress lines
+  -h, --help        this text
+  -v, --version     the version
+`;
+
+class UsageError extends Error {}
+
+interface Args {
+  command: string;
+  config?: string;
+  out: string;
+  init?: string;
+  epochs?: number;
+  quiet: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { command: '', out: 'runs', quiet: false };
+  const value = (i: number, flag: string) => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--config') args.config = value(i++, a);
+    else if (a === '--out') args.out = value(i++, a);
+    else if (a === '--init') args.init = value(i++, a);
+    else if (a === '--epochs') {
+      const n = Number(value(i++, a));
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--epochs must be a whole number >= 1, got ${argv[i]}`);
+      args.epochs = n;
+    } else if (a === '--quiet' || a === '-q') args.quiet = true;
+    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    else if (!args.command) args.command = a;
+    else throw new UsageError(`unexpected argument ${a}`);
+  }
+  return args;
+}
+
+async function loadConfig(file: string | undefined): Promise<NetworkConfig> {
+  let raw: unknown = {};
+  if (file) {
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (e) {
+      throw new Error(`cannot read the model file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const result = validateConfig(raw);
+  if (!result.ok) {
+    throw new Error(`${file ?? 'the model file'} has ${result.problems.length} problem(s):\n` + result.problems.map((p) => `  - ${p.message}`).join('\n'));
+  }
+  return result.config;
+}
+
+async function loadInit(file: string, config: NetworkConfig, features: number, classes: number): Promise<Float32Array> {
+  let parsed: { layers?: unknown };
+  try {
+    parsed = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`cannot read the initial model ${file}: ${(e as Error).message}`);
+  }
+  if (!parsed || !Array.isArray(parsed.layers)) throw new Error(`${file} must hold {"layers": [{"weight": [[...]], "bias": [...]}, ...]}`);
+  try {
+    return fromLayerParams(specFromConfig(config, features, classes), parsed.layers);
+  } catch (e) {
+    throw new Error(`${file}: ${(e as Error).message}`);
+  }
+}
+
+async function train(args: Args): Promise<void> {
+  const config = await loadConfig(args.config);
+  if (args.epochs) config.training.epochs = args.epochs;
+  const dataset = buildDataset(config);
+  const initialParams = args.init ? await loadInit(args.init, config, dataset.features, dataset.classes) : undefined;
+  const trainer = new Trainer(config, dataset, { initialParams });
+  const total = config.training.epochs;
+  const every = Math.max(1, Math.round(total / 10));
+  const log = (s: string) => !args.quiet && process.stderr.write(s + '\n');
+  log(`Training ${config.name}: ${trainer.spec.sizes.join('-')} on ${dataset.trainIdx.length} points, ${config.training.optimizer} lr ${config.training.learningRate}, ${total} epochs (${trainer.backend.kind} engine)`);
+  const started = performance.now();
+  while (!trainer.done) {
+    const m = trainer.runEpoch();
+    if (m && (m.epoch % every === 0 || m.epoch === total)) {
+      const acc = m.testAccuracy === null ? '' : `, Accuracy: ${m.trainAccuracy!.toFixed(4)} train / ${m.testAccuracy.toFixed(4)} test`;
+      log(`Epoch [${m.epoch}/${total}], Loss: ${m.loss.toFixed(4)}, Test loss: ${m.testLoss.toFixed(4)}${acc}`);
+    }
+  }
+  const trainMs = performance.now() - started;
+  if (trainer.diagnosis) log(trainer.diagnosis);
+  const createdAt = new Date();
+  const id = runId(config.name, createdAt);
+  const files = runFiles(trainer, { runId: id, createdAt, trainMs, versions: { nnTrainer: VERSION, node: process.version } });
+  const folder = await writeRunFolder(path.resolve(args.out), id, files);
+  const f = trainer.history[trainer.modelEpoch - 1];
+  if (f && f.testAccuracy !== null) log(`Accuracy on test set: ${f.testAccuracy.toFixed(4)}`);
+  log(`Trained in ${(trainMs / 1000).toFixed(3)} s (${trainer.status}); wrote ${Object.keys(files).join(', ')}`);
+  process.stdout.write(path.relative(process.cwd(), folder) || folder);
+  process.stdout.write('\n');
+  if (trainer.status === 'diverged') process.exitCode = 3;
+}
+
+async function data(args: Args): Promise<void> {
+  const config = await loadConfig(args.config);
+  const ds = buildDataset(config);
+  const X: number[][] = [];
+  for (let i = 0; i < ds.n; i++) X.push(Array.from(ds.X.subarray(i * ds.features, (i + 1) * ds.features)));
+  // JSON.stringify writes the shortest decimal that reads back as the same double.
+  process.stdout.write(JSON.stringify({ X, y: Array.from(ds.y), trainIdx: Array.from(ds.trainIdx), testIdx: Array.from(ds.testIdx) }) + '\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes('-h') || argv.includes('--help') || argv.length === 0) {
+    process.stdout.write(USAGE);
+    return argv.length === 0 ? 2 : 0;
+  }
+  if (argv.includes('-v') || argv.includes('--version')) {
+    process.stdout.write(VERSION + '\n');
+    return 0;
+  }
+  try {
+    const args = parseArgs(argv);
+    if (args.command === 'train') await train(args);
+    else if (args.command === 'data') await data(args);
+    else throw new UsageError(args.command ? `unknown command "${args.command}"` : 'give a command: train or data');
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (e) {
+    process.stderr.write(`nn-train: ${(e as Error).message}\n`);
+    if (e instanceof UsageError) process.stderr.write('Run nn-train --help for usage.\n');
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

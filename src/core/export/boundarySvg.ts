@@ -1,0 +1,156 @@
+/**
+ * `boundary.svg`: the decision-boundary heatmap with the training and test points over it, readable on its
+ * own (title, axes, legend, final accuracy). Drawn with d3-scale (axes, colours) and d3-path (one path per
+ * colour level and per class, so the file stays small): cells of equal shade along a row merge into one
+ * rectangle, as TensorFlow Playground quantises its map into a few shades.
+ */
+import { path as d3path } from 'd3-path';
+import { scaleLinear } from 'd3-scale';
+import type { BoundaryGrid } from '../boundary';
+
+export interface BoundaryPicture {
+  grid: BoundaryGrid;
+  /** Row-major 2-D points and their classes (or values), all of them. */
+  X: Float64Array;
+  y: Float64Array;
+  trainIdx: Int32Array;
+  testIdx: Int32Array;
+  classes: number;
+  title: string;
+  subtitle: string;
+}
+
+const WIDTH = 640;
+const HEIGHT = 560;
+const MARGIN = { top: 56, right: 150, bottom: 46, left: 56 };
+const LEVELS = 20;
+const HEAT_STRENGTH = 0.55;
+/** Class colours: blue and red as the tutorial's coolwarm map, then a categorical set. */
+export const CLASS_COLOURS = ['#3b6fd8', '#d8413b', '#2e9e4f', '#c77d12', '#8e44ad', '#16a2b8', '#b83280', '#6b7280'];
+
+function mix(a: string, b: string, t: number): string {
+  const pa = [1, 3, 5].map((i) => parseInt(a.slice(i, i + 2), 16));
+  const pb = [1, 3, 5].map((i) => parseInt(b.slice(i, i + 2), 16));
+  return '#' + pa.map((v, i) => Math.round(v + (pb[i] - v) * t).toString(16).padStart(2, '0')).join('');
+}
+
+/** Colour of a cell: two classes fade blue-white-red with p(class 1); more classes tint the winner by confidence. */
+function cellColour(value: number, cls: number | null, classes: number): string {
+  // The map stays pale (at most HEAT_STRENGTH of the class colour), like contourf's alpha, so points stand out.
+  const tint = (c: string, t: number) => mix('#f7f7f7', c, HEAT_STRENGTH * Math.min(1, Math.max(0, t)));
+  if (classes === 0) return tint('#5b3fa8', value);
+  if (cls === null) return value < 0.5 ? tint(CLASS_COLOURS[0], 1 - value * 2) : tint(CLASS_COLOURS[1], value * 2 - 1);
+  return tint(CLASS_COLOURS[cls % CLASS_COLOURS.length], (value - 1 / classes) / (1 - 1 / classes));
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+export function boundarySvg(p: BoundaryPicture): string {
+  const { grid } = p;
+  const x = scaleLinear().domain([grid.xMin, grid.xMax]).range([MARGIN.left, WIDTH - MARGIN.right]);
+  const y = scaleLinear().domain([grid.yMin, grid.yMax]).range([HEIGHT - MARGIN.bottom, MARGIN.top]);
+  const n = grid.size;
+  const cellW = (x.range()[1] - x.range()[0]) / n;
+  const cellH = (y.range()[0] - y.range()[1]) / n;
+  // Regression values are rescaled to [0, 1] for colouring.
+  let vMin = 0, vMax = 1;
+  if (p.classes === 0) {
+    vMin = Math.min(...grid.values);
+    vMax = Math.max(...grid.values);
+  }
+  const level = (v: number) => Math.min(LEVELS - 1, Math.max(0, Math.floor(((v - vMin) / (vMax - vMin || 1)) * LEVELS)));
+
+  // One path per (class, level), each a union of row runs.
+  const paths = new Map<string, ReturnType<typeof d3path>>();
+  for (let r = 0; r < n; r++) {
+    let c = 0;
+    while (c < n) {
+      const i = r * n + c;
+      const key = `${grid.classes ? grid.classes[i] : -1}:${level(grid.values[i])}`;
+      let end = c + 1;
+      while (end < n) {
+        const j = r * n + end;
+        if (`${grid.classes ? grid.classes[j] : -1}:${level(grid.values[j])}` !== key) break;
+        end++;
+      }
+      const path = paths.get(key) ?? d3path();
+      paths.set(key, path);
+      // Row r spans y from yMin upwards; SVG's y grows downwards. Slight overlap hides hairline seams.
+      path.rect(x.range()[0] + c * cellW, y.range()[0] - (r + 1) * cellH, (end - c) * cellW + 0.3, cellH + 0.3);
+      c = end;
+    }
+  }
+  const heat = [...paths.entries()].map(([key, path]) => {
+    const [cls, lv] = key.split(':').map(Number);
+    const v = (lv + 0.5) / LEVELS;
+    return `<path fill="${cellColour(v, cls < 0 ? null : cls, p.classes)}" d="${path.toString()}"/>`;
+  });
+
+  const pointPaths = (idx: Int32Array, radius: number) => {
+    const byClass = new Map<number, ReturnType<typeof d3path>>();
+    for (const i of idx) {
+      const cls = p.classes ? p.y[i] : 0;
+      const path = byClass.get(cls) ?? d3path();
+      byClass.set(cls, path);
+      const cx = x(p.X[2 * i]), cy = y(p.X[2 * i + 1]);
+      path.moveTo(cx + radius, cy);
+      path.arc(cx, cy, radius, 0, 2 * Math.PI);
+    }
+    return byClass;
+  };
+  const train = [...pointPaths(p.trainIdx, 3).entries()].map(
+    ([cls, path]) => `<path fill="${CLASS_COLOURS[cls % CLASS_COLOURS.length]}" stroke="#ffffff" stroke-width="0.6" d="${path.toString()}"/>`,
+  );
+  const test = [...pointPaths(p.testIdx, 3.6).entries()].map(
+    ([cls, path]) => `<path fill="none" stroke="${CLASS_COLOURS[cls % CLASS_COLOURS.length]}" stroke-width="1.6" d="${path.toString()}"/><path fill="none" stroke="#111" stroke-width="0.5" d="${path.toString()}"/>`,
+  );
+
+  const axes: string[] = [];
+  const [x0, x1] = x.range();
+  const [y0, y1] = y.range();
+  axes.push(`<rect x="${x0}" y="${y1}" width="${x1 - x0}" height="${y0 - y1}" fill="none" stroke="#444"/>`);
+  for (const t of x.ticks(8)) axes.push(`<line x1="${x(t)}" x2="${x(t)}" y1="${y0}" y2="${y0 + 5}" stroke="#444"/><text x="${x(t)}" y="${y0 + 18}" text-anchor="middle">${t}</text>`);
+  for (const t of y.ticks(8)) axes.push(`<line x1="${x0 - 5}" x2="${x0}" y1="${y(t)}" y2="${y(t)}" stroke="#444"/><text x="${x0 - 8}" y="${y(t) + 4}" text-anchor="end">${t}</text>`);
+  axes.push(`<text x="${(x0 + x1) / 2}" y="${HEIGHT - 8}" text-anchor="middle">Feature 1</text>`);
+  axes.push(`<text transform="translate(16 ${(y0 + y1) / 2}) rotate(-90)" text-anchor="middle">Feature 2</text>`);
+
+  const legend: string[] = [];
+  const lx = WIDTH - MARGIN.right + 16;
+  let ly = MARGIN.top + 8;
+  const shown = p.classes === 0 ? 1 : p.classes;
+  for (let c = 0; c < shown; c++) {
+    const col = CLASS_COLOURS[c % CLASS_COLOURS.length];
+    legend.push(`<circle cx="${lx + 5}" cy="${ly}" r="4" fill="${col}"/><text x="${lx + 16}" y="${ly + 4}">${p.classes ? `Class ${c}` : 'Points'}</text>`);
+    ly += 20;
+  }
+  legend.push(`<circle cx="${lx + 5}" cy="${ly}" r="4" fill="#888" stroke="#fff"/><text x="${lx + 16}" y="${ly + 4}">training point</text>`);
+  ly += 20;
+  legend.push(`<circle cx="${lx + 5}" cy="${ly}" r="4.5" fill="none" stroke="#888" stroke-width="1.6"/><text x="${lx + 16}" y="${ly + 4}">test point</text>`);
+  ly += 28;
+  legend.push(`<text x="${lx}" y="${ly}" font-weight="bold">${p.classes === 2 ? 'P(class 1)' : p.classes ? 'Winning class' : 'Prediction'}</text>`);
+  ly += 8;
+  for (let i = 0; i <= 10; i++) {
+    const v = 1 - i / 10;
+    const col = p.classes === 0 ? cellColour(v, null, 0) : p.classes === 2 ? cellColour(v, null, 2) : cellColour(0.5 + v / 2, 0, p.classes);
+    legend.push(`<rect x="${lx}" y="${ly + i * 10}" width="16" height="10" fill="${col}"/>`);
+  }
+  const top = p.classes === 0 ? vMax.toPrecision(3) : p.classes === 2 ? '1.0' : 'sure';
+  const bottom = p.classes === 0 ? vMin.toPrecision(3) : p.classes === 2 ? '0.0' : 'unsure';
+  legend.push(`<text x="${lx + 22}" y="${ly + 9}">${top}</text><text x="${lx + 22}" y="${ly + 110}">${bottom}</text>`);
+
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12" fill="#222">`,
+    `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
+    `<text x="${MARGIN.left}" y="24" font-size="16" font-weight="bold">${escapeXml(p.title)}</text>`,
+    `<text x="${MARGIN.left}" y="42" fill="#555">${escapeXml(p.subtitle)}</text>`,
+    `<g shape-rendering="crispEdges">${heat.join('')}</g>`,
+    `<g>${train.join('')}</g>`,
+    `<g>${test.join('')}</g>`,
+    `<g>${axes.join('')}</g>`,
+    `<g>${legend.join('')}</g>`,
+    '</svg>',
+    '',
+  ].join('\n');
+}
