@@ -1,6 +1,7 @@
 /**
- * Losses over a batch of output rows (`n x outputs`, row-major logits), each with its gradient, as
- * PyTorch's criteria with mean reduction. `loss` returns the mean loss and writes dLoss/dLogit into `grad`.
+ * Losses over a batch of n rows of k logits each, each with its gradient, as PyTorch's criteria with mean
+ * reduction. Logits and gradients are feature-major, as the engine keeps activations: logit j of row i is
+ * at j * n + i. `loss` returns the mean loss and writes dLoss/dLogit into `grad`.
  */
 import type { LossName } from './config';
 
@@ -8,7 +9,7 @@ export interface Loss {
   /** Output units the network needs for `classes` classes (0 = regression). */
   outputs(classes: number): number;
   /** Mean loss of `n` rows of `k` logits each; writes d(mean loss)/d(logit) into `grad` when it is given. */
-  loss(logits: Float32Array, k: number, targets: Float64Array, rows: Int32Array | null, n: number, grad: Float64Array | null): number;
+  loss(logits: Float32Array, k: number, targets: Float64Array, rows: Int32Array | null, n: number, grad: Float32Array | null): number;
   /** Predicted class of each row and whether it is right (classification), for accuracy. */
   correct(logits: Float32Array, k: number, targets: Float64Array, rows: Int32Array | null, n: number): number;
 }
@@ -43,14 +44,13 @@ function crossEntropy(): Loss {
     loss(logits, k, targets, rows, n, grad) {
       let sum = 0;
       for (let i = 0; i < n; i++) {
-        const o = i * k;
         let max = -Infinity;
-        for (let j = 0; j < k; j++) if (logits[o + j] > max) max = logits[o + j];
+        for (let j = 0; j < k; j++) if (logits[j * n + i] > max) max = logits[j * n + i];
         let z = 0;
-        for (let j = 0; j < k; j++) z += Math.exp(logits[o + j] - max);
+        for (let j = 0; j < k; j++) z += Math.exp(logits[j * n + i] - max);
         const y = targets[rows ? rows[i] : i];
-        sum += Math.log(z) + max - logits[o + y];
-        if (grad) for (let j = 0; j < k; j++) grad[o + j] = (Math.exp(logits[o + j] - max) / z - (j === y ? 1 : 0)) / n;
+        sum += Math.log(z) + max - logits[y * n + i];
+        if (grad) for (let j = 0; j < k; j++) grad[j * n + i] = (Math.exp(logits[j * n + i] - max) / z - (j === y ? 1 : 0)) / n;
       }
       return sum / n;
     },
@@ -58,7 +58,7 @@ function crossEntropy(): Loss {
       let c = 0;
       for (let i = 0; i < n; i++) {
         let best = 0;
-        for (let j = 1; j < k; j++) if (logits[i * k + j] > logits[i * k + best]) best = j;
+        for (let j = 1; j < k; j++) if (logits[j * n + i] > logits[best * n + i]) best = j;
         if (best === targets[rows ? rows[i] : i]) c++;
       }
       return c;

@@ -150,7 +150,7 @@ export class Trainer {
     const classify = this.dataset.classes > 0;
     const te = this.backend.evaluate('test');
     // The train evaluation comes last: on the full batch it doubles as the next epoch's forward pass.
-    const trainCorrect = this.backend.evaluate('train').correct;
+    const trainCorrect = this.backend.evaluate('train', false).correct;
     return {
       epoch,
       loss,

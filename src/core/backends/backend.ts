@@ -49,8 +49,8 @@ export interface TrainingBackend {
    * mode, loss, backward, update. Returns the batch's mean loss before the update.
    */
   step(batch: Int32Array | null): number;
-  /** Loss and right predictions of the current parameters on a whole set, in evaluation mode. */
-  evaluate(set: 'train' | 'test'): Evaluation;
+  /** Loss and right predictions of the current parameters on a whole set, in evaluation mode (loss NaN when not asked for). */
+  evaluate(set: 'train' | 'test', withLoss?: boolean): Evaluation;
   /** Network outputs (logits) for `n` points, written row by row into `out` (n x outputs). */
   predict(X: Float32Array, n: number, out: Float32Array): void;
   /** A copy of the current parameters. */
