@@ -6,7 +6,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { buildDataset } from './core/data/dataset';
-import { runId } from './core/export/runRecord';
+import { runId, trainerResult } from './core/export/runRecord';
 import { fromLayerParams, specFromConfig } from './core/network';
 import { Trainer } from './core/trainer';
 import { validateConfig } from './core/validate';
@@ -130,7 +130,7 @@ async function train(args: Args): Promise<void> {
   if (trainer.diagnosis) log(trainer.diagnosis);
   const createdAt = new Date();
   const id = runId(config.name, createdAt);
-  const files = runFiles(trainer, { runId: id, createdAt, trainMs, versions: { nnTrainer: VERSION, node: process.version } });
+  const files = runFiles(trainerResult(trainer), { runId: id, createdAt, trainMs, versions: { nnTrainer: VERSION, node: process.version } });
   const folder = await writeRunFolder(path.resolve(args.out), id, files);
   const f = trainer.history[trainer.modelEpoch - 1];
   if (f && f.testAccuracy !== null) log(`Accuracy on test set: ${f.testAccuracy.toFixed(4)}`);

@@ -3,8 +3,40 @@
  * functions of the trainer, shared by the CLI and the extension host (which both write the same run folder).
  */
 import type { NetworkConfig } from '../config';
-import { toLayerParams, LayerParams } from '../network';
+import type { Dataset } from '../data/dataset';
+import { toLayerParams, LayerParams, NetworkSpec } from '../network';
 import type { EpochMetrics, Trainer, TrainingStatus } from '../trainer';
+
+/**
+ * Everything a run folder is made of. The CLI takes it from its trainer; the extension host rebuilds it
+ * from what the panel's worker reports (the dataset is rebuilt from the config: it is deterministic).
+ */
+export interface RunResult {
+  config: NetworkConfig;
+  dataset: Dataset;
+  spec: NetworkSpec;
+  history: EpochMetrics[];
+  status: Exclude<TrainingStatus, 'running'>;
+  diagnosis: string | null;
+  /** The epoch whose weights `params` are (the best one after early stopping). */
+  modelEpoch: number;
+  params: Float32Array;
+  backend: string;
+}
+
+export function trainerResult(t: Trainer): RunResult {
+  return {
+    config: t.config,
+    dataset: t.dataset,
+    spec: t.spec,
+    history: t.history,
+    status: t.status === 'running' ? 'stopped' : t.status,
+    diagnosis: t.diagnosis,
+    modelEpoch: t.modelEpoch,
+    params: t.backend.getParams(),
+    backend: t.backend.kind,
+  };
+}
 
 export const RUN_FORMAT_VERSION = 1;
 
@@ -36,28 +68,28 @@ export interface RunInfo {
   files: string[];
 }
 
-export function finalMetrics(trainer: Trainer): EpochMetrics | null {
-  const h = trainer.history;
+export function finalMetrics(r: RunResult): EpochMetrics | null {
+  const h = r.history;
   if (!h.length) return null;
-  return h[Math.min(trainer.modelEpoch, h.length) - 1] ?? h[h.length - 1];
+  return h[r.modelEpoch - 1] ?? h[h.length - 1];
 }
 
-export function runRecord(trainer: Trainer, info: RunInfo): RunRecord {
-  const ds = trainer.dataset;
-  const epochs = trainer.history.length;
+export function runRecord(r: RunResult, info: RunInfo): RunRecord {
+  const ds = r.dataset;
+  const epochs = r.history.length;
   return {
     formatVersion: RUN_FORMAT_VERSION,
     runId: info.runId,
     createdAt: info.createdAt.toISOString(),
-    status: trainer.status === 'running' ? 'stopped' : trainer.status,
-    diagnosis: trainer.diagnosis,
-    config: trainer.config,
-    backend: trainer.backend.kind,
+    status: r.status,
+    diagnosis: r.diagnosis,
+    config: r.config,
+    backend: r.backend,
     versions: info.versions,
-    dataset: { kind: trainer.config.data.kind, samples: ds.n, features: ds.features, classes: ds.classes, train: ds.trainIdx.length, test: ds.testIdx.length },
-    network: { sizes: trainer.spec.sizes, activations: trainer.spec.activations, parameters: trainer.initialParams.length },
-    history: trainer.history,
-    final: finalMetrics(trainer),
+    dataset: { kind: r.config.data.kind, samples: ds.n, features: ds.features, classes: ds.classes, train: ds.trainIdx.length, test: ds.testIdx.length },
+    network: { sizes: r.spec.sizes, activations: r.spec.activations, parameters: r.params.length },
+    history: r.history,
+    final: finalMetrics(r),
     timing: { trainMs: info.trainMs, epochsPerSecond: info.trainMs > 0 ? (epochs * 1000) / info.trainMs : 0 },
     files: info.files,
   };
@@ -76,8 +108,8 @@ export interface ModelFile {
 }
 
 /** `model.json`: the layers in PyTorch's layout, readable by `nn-train train --init`. */
-export function modelFile(trainer: Trainer): ModelFile {
-  return { layers: toLayerParams(trainer.spec, trainer.backend.getParams()) };
+export function modelFile(r: RunResult): ModelFile {
+  return { layers: toLayerParams(r.spec, r.params) };
 }
 
 /** A run id: the model's name, the local time to the second, safe as a folder name. */

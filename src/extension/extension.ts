@@ -1,0 +1,162 @@
+/**
+ * NN Trainer's entry point: registers the commands, the Model and Runs views, the diagnostics of model files
+ * and the training panels. Everything here is wiring; the numbers live in src/core.
+ */
+import * as vscode from 'vscode';
+import { ModelDiagnostics } from './diagnostics';
+import { isModelFile } from './modelDocument';
+import { registerModelEdits } from './modelEdits';
+import { ActiveModel, chooseModelFile, displayPath } from './modelFiles';
+import { ModelNode, ModelTreeProvider } from './modelTree';
+import { newModelFile } from './newModelFile';
+import { TrainingStatusBar } from './progress';
+import { showRunPanel } from './runPanel';
+import { listRuns, runDescription, RunsTreeProvider } from './runsTree';
+import { PanelHost, TrainingPanel } from './trainingPanel';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const version = String(context.extension.packageJSON.version);
+  const sub = <T extends vscode.Disposable>(d: T): T => {
+    context.subscriptions.push(d);
+    return d;
+  };
+  const active = sub(new ActiveModel());
+  const statusBar = sub(new TrainingStatusBar());
+  sub(new ModelDiagnostics());
+  const runs = sub(new RunsTreeProvider());
+  let modelView: vscode.TreeView<ModelNode> | undefined;
+  const model = sub(new ModelTreeProvider(active, () => modelView));
+  modelView = sub(vscode.window.createTreeView('nnTrainer.modelView', { treeDataProvider: model, showCollapseAll: true }));
+  sub(vscode.window.createTreeView('nnTrainer.runsView', { treeDataProvider: runs }));
+  void model.refresh();
+
+  const panels = new Map<string, TrainingPanel>();
+  let lastRun: vscode.Uri | undefined;
+  const host: PanelHost = {
+    extensionUri: context.extensionUri,
+    version,
+    statusBar,
+    onRunSaved(folder) {
+      lastRun = folder;
+      runs.refresh();
+    },
+    onTrainingChanged() {
+      void vscode.commands.executeCommand('setContext', 'nnTrainer.training', [...panels.values()].some((p) => p.training));
+    },
+    onClosed(panel) {
+      panels.delete(panel.modelFile.toString());
+      host.onTrainingChanged();
+    },
+  };
+  const panelFor = (uri: vscode.Uri): TrainingPanel => {
+    let panel = panels.get(uri.toString());
+    if (!panel) {
+      panel = TrainingPanel.create(uri, host);
+      panels.set(uri.toString(), panel);
+    }
+    return panel;
+  };
+
+  const createModel = async () => {
+    const uri = await newModelFile();
+    if (uri) active.set(uri);
+    return uri;
+  };
+
+  sub(
+    vscode.window.registerWebviewPanelSerializer(TrainingPanel.viewType, {
+      async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
+        const uri = await resolveModelFile((state as { modelFile?: unknown } | undefined)?.modelFile);
+        if (!uri || panels.has(uri.toString())) {
+          webviewPanel.dispose();
+          return;
+        }
+        panels.set(uri.toString(), new TrainingPanel(webviewPanel, uri, host));
+      },
+    }),
+  );
+
+  const pickRun = async (given: unknown): Promise<vscode.Uri | undefined> => {
+    if (given instanceof vscode.Uri) return given;
+    const all = await listRuns();
+    if (!all.length) {
+      void vscode.window.showInformationMessage('No runs yet: train a network first (NN Trainer: Train Network).');
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(
+      all.map((r) => ({ label: r.record.runId, description: runDescription(r.record), detail: displayPath(r.folder), folder: r.folder })),
+      { title: 'NN Trainer runs', placeHolder: 'Which run?' },
+    );
+    return picked?.folder;
+  };
+
+  sub(
+    vscode.commands.registerCommand('nnTrainer.train', async (uri?: unknown, options?: { revealOnly?: boolean }) => {
+      const file = await chooseModelFile(uri instanceof vscode.Uri ? uri : undefined, active, createModel);
+      if (!file) return;
+      active.set(file);
+      const panel = panelFor(file);
+      if (options?.revealOnly) panel.reveal();
+      else await panel.train(true);
+    }),
+  );
+  sub(
+    vscode.commands.registerCommand('nnTrainer.stop', () => {
+      const running = [...panels.values()].filter((p) => p.training);
+      if (!running.length) void vscode.window.showInformationMessage('No network is training.');
+      running.forEach((p) => p.stop());
+    }),
+  );
+  sub(vscode.commands.registerCommand('nnTrainer.newModelFile', createModel));
+  sub(
+    vscode.commands.registerCommand('nnTrainer.openModelFile', async () => {
+      const uri = active.uri ?? (await active.ensure());
+      if (uri) await vscode.window.showTextDocument(uri);
+      else await createModel();
+    }),
+  );
+  sub(vscode.commands.registerCommand('nnTrainer.refreshRuns', () => runs.refresh()));
+  sub(
+    vscode.commands.registerCommand('nnTrainer.openRun', async (folder?: unknown) => {
+      const f = await pickRun(folder);
+      if (!f) return;
+      try {
+        await showRunPanel(f, context.extensionUri);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Cannot open the run ${displayPath(f)}: ${(e as Error).message}`);
+      }
+    }),
+  );
+  sub(vscode.commands.registerCommand('nnTrainer.openResults', async () => vscode.commands.executeCommand('nnTrainer.openRun')));
+  sub(
+    vscode.commands.registerCommand('nnTrainer.revealRunFolder', async (given?: unknown) => {
+      const folder = given instanceof vscode.Uri ? given : given && typeof given === 'object' && 'folder' in given ? (given as { folder: vscode.Uri }).folder : lastRun ?? (await pickRun(undefined));
+      if (folder) await vscode.commands.executeCommand('revealInExplorer', folder);
+    }),
+  );
+  for (const d of registerModelEdits(() => active.uri)) sub(d);
+
+  // A model file opened in an editor becomes the one the Model view shows.
+  if (isModelFile(vscode.window.activeTextEditor?.document.uri)) active.set(vscode.window.activeTextEditor!.document.uri);
+}
+
+/** The model file a restored panel belongs to, from the workspace-relative path it saved. */
+async function resolveModelFile(saved: unknown): Promise<vscode.Uri | undefined> {
+  if (typeof saved !== 'string' || !saved.endsWith('.nn.json')) return undefined;
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const candidates = [vscode.Uri.joinPath(folder.uri, saved), vscode.Uri.joinPath(folder.uri, '..', saved)];
+    for (const uri of candidates) {
+      try {
+        await vscode.workspace.fs.stat(uri);
+        return uri;
+      } catch {
+        // try the next
+      }
+    }
+  }
+  return undefined;
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

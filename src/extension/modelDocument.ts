@@ -1,0 +1,81 @@
+/**
+ * Reading a model file as the user sees it (the open editor's text, saved or not), and locating JSON paths
+ * in it, so that problems are underlined where they are and edits land in the right place.
+ */
+import * as jsonc from 'jsonc-parser';
+import * as vscode from 'vscode';
+import type { NetworkConfig } from '../core/config';
+import { ConfigProblem, validateConfig } from '../core/validate';
+
+export const MODEL_FILE_GLOB = '**/*.nn.json';
+
+export function isModelFile(uri: vscode.Uri | undefined): uri is vscode.Uri {
+  return !!uri && uri.path.endsWith('.nn.json');
+}
+
+export interface LocatedProblem extends ConfigProblem {
+  range: vscode.Range;
+}
+
+export type ModelRead =
+  | { ok: true; config: NetworkConfig; raw: unknown; text: string }
+  | { ok: false; problems: LocatedProblem[]; raw: unknown; text: string };
+
+/** Parses and validates a model file's text; every problem carries the range to underline. */
+export function readModel(doc: vscode.TextDocument): ModelRead {
+  const text = doc.getText();
+  const errors: jsonc.ParseError[] = [];
+  const root = jsonc.parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+  if (errors.length || !root) {
+    const problems = errors.map((e) => ({
+      path: [],
+      message: `Not valid JSON: ${jsonc.printParseErrorCode(e.error)}`,
+      range: new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + Math.max(1, e.length))),
+    }));
+    if (!problems.length) problems.push({ path: [], message: 'The model file is empty: write {} for the tutorial', range: new vscode.Range(0, 0, 0, 0) });
+    return { ok: false, problems, raw: undefined, text };
+  }
+  const raw = jsonc.getNodeValue(root);
+  const result = validateConfig(raw);
+  if (result.ok) return { ok: true, config: result.config, raw, text };
+  return { ok: false, problems: result.problems.map((p) => ({ ...p, range: rangeOf(doc, root, p.path) })), raw, text };
+}
+
+/** The range of the value at `path`, or of its key when the key itself is the problem; else the nearest parent. */
+function rangeOf(doc: vscode.TextDocument, root: jsonc.Node, path: (string | number)[]): vscode.Range {
+  for (let n = path.length; n >= 0; n--) {
+    const node = jsonc.findNodeAtLocation(root, path.slice(0, n));
+    if (!node) continue;
+    // An unknown key: underline the key, not its value.
+    const target = n === path.length && node.parent?.type === 'property' && node.parent.children?.[0] ? node.parent.children[0] : node;
+    // A whole object is too much to underline: take its first line.
+    const end = target.type === 'object' || target.type === 'array' ? target.offset + 1 : target.offset + target.length;
+    return new vscode.Range(doc.positionAt(target.offset), doc.positionAt(end));
+  }
+  return new vscode.Range(0, 0, 0, 1);
+}
+
+/** Sets (or, with `undefined`, removes) the value at `path` through a workspace edit, so undo works. */
+export async function editModel(uri: vscode.Uri, path: (string | number)[], value: unknown): Promise<boolean> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const text = doc.getText();
+  const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+  const edits = jsonc.modify(text, path, value, { formattingOptions: { insertSpaces: true, tabSize: 2, eol } });
+  if (!edits.length) return true;
+  const we = new vscode.WorkspaceEdit();
+  for (const e of edits) we.replace(uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.content);
+  const applied = await vscode.workspace.applyEdit(we);
+  // The file is the source of truth for `nn-train` too: save, as a settings editor would.
+  if (applied) await doc.save();
+  return applied;
+}
+
+/** The raw value at `path` in the file as written (undefined when the file leaves it to the default). */
+export function rawValueAt(raw: unknown, path: (string | number)[]): unknown {
+  let v: unknown = raw;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[key];
+  }
+  return v;
+}

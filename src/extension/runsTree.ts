@@ -1,0 +1,90 @@
+/**
+ * The Runs view: every run folder in the workspace (a folder with a run.json that NN Trainer wrote), newest
+ * first, with its final metrics. Opening one shows its charts and boundary in a panel.
+ */
+import * as vscode from 'vscode';
+import type { RunRecord } from '../core/export/runRecord';
+import { Disposable } from './disposable';
+import { displayPath } from './modelFiles';
+
+export interface RunSummary {
+  folder: vscode.Uri;
+  record: Pick<RunRecord, 'runId' | 'createdAt' | 'status' | 'final' | 'config' | 'network' | 'backend' | 'diagnosis' | 'timing'>;
+}
+
+export async function readRun(folder: vscode.Uri): Promise<RunRecord> {
+  const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, 'run.json'));
+  const record = JSON.parse(new TextDecoder().decode(bytes)) as RunRecord;
+  if (!record || typeof record.runId !== 'string' || !Array.isArray(record.history)) throw new Error(`${displayPath(folder)}/run.json is not an NN Trainer run`);
+  return record;
+}
+
+export async function listRuns(): Promise<RunSummary[]> {
+  const files = await vscode.workspace.findFiles('**/run.json', '**/{node_modules,.git}/**', 1000);
+  const runs: RunSummary[] = [];
+  await Promise.all(
+    files.map(async (file) => {
+      const folder = vscode.Uri.joinPath(file, '..');
+      if (folder.path.split('/').pop()!.startsWith('.')) return; // a .partial-* folder being written
+      try {
+        runs.push({ folder, record: await readRun(folder) });
+      } catch {
+        // Not ours, or unreadable: not listed.
+      }
+    }),
+  );
+  return runs.sort((a, b) => b.record.createdAt.localeCompare(a.record.createdAt));
+}
+
+export function runDescription(r: RunSummary['record']): string {
+  const f = r.final;
+  if (!f) return r.status;
+  const acc = f.testAccuracy !== null ? `acc ${f.testAccuracy.toFixed(3)} · ` : '';
+  return `${acc}loss ${f.loss.toPrecision(3)} · ${r.status}`;
+}
+
+export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvider<RunSummary> {
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  readonly onDidChangeTreeData = this.changed.event;
+  private runs: RunSummary[] | undefined;
+
+  constructor() {
+    super();
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher('**/run.json'));
+    this._register(watcher.onDidCreate(() => this.refresh()));
+    this._register(watcher.onDidDelete(() => this.refresh()));
+  }
+
+  refresh(): void {
+    this.runs = undefined;
+    this.changed.fire();
+  }
+
+  async getChildren(node?: RunSummary): Promise<RunSummary[]> {
+    if (node) return [];
+    this.runs ??= await listRuns();
+    return this.runs;
+  }
+
+  getTreeItem(run: RunSummary): vscode.TreeItem {
+    const r = run.record;
+    const item = new vscode.TreeItem(r.runId);
+    item.description = runDescription(r);
+    const f = r.final;
+    item.tooltip = new vscode.MarkdownString(
+      [
+        `**${r.runId}** (${r.status})`,
+        `${r.network.sizes.join('-')} ${r.network.activations.join('/')}, ${r.config.training.optimizer} lr ${r.config.training.learningRate}, ${r.backend} engine`,
+        f ? `epoch ${f.epoch}: loss ${f.loss.toPrecision(4)}, test loss ${f.testLoss.toPrecision(4)}` + (f.testAccuracy !== null ? `, accuracy ${f.trainAccuracy} train / ${f.testAccuracy} test` : '') : 'no epoch',
+        `trained in ${(r.timing.trainMs / 1000).toFixed(2)} s`,
+        r.diagnosis ?? '',
+        displayPath(run.folder),
+      ].filter(Boolean).join('\n\n'),
+    );
+    item.iconPath = new vscode.ThemeIcon(r.status === 'diverged' ? 'warning' : r.status === 'stopped' ? 'debug-stop' : 'pass');
+    item.contextValue = 'nn.run';
+    item.resourceUri = run.folder;
+    item.command = { command: 'nnTrainer.openRun', title: 'Open Run', arguments: [run.folder] };
+    return item;
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The training panel: one webview per model file, which trains in its own worker and reports back. The host
+ * validates the model file before each run, shows progress, and writes the run folder when the run ends.
+ * A panel closed mid-run writes nothing: its result never arrived, so nothing half-made is left.
+ */
+import { randomBytes } from 'crypto';
+import * as vscode from 'vscode';
+import type { NetworkConfig } from '../core/config';
+import { FromWebviewMessage, LoadMessage, parseFromWebview, RunEndedMessage, ToWebviewMessage } from '../protocol';
+import { Disposable } from './disposable';
+import { localRoots, panelHtml } from './html';
+import { readModel } from './modelDocument';
+import { displayPath } from './modelFiles';
+import { RunProgress, TrainingStatusBar } from './progress';
+import { writeRun } from './runWriter';
+import { panelSettings } from './settings';
+
+export interface PanelHost {
+  extensionUri: vscode.Uri;
+  version: string;
+  statusBar: TrainingStatusBar;
+  /** A run folder was written. */
+  onRunSaved(folder: vscode.Uri): void;
+  /** Training started or ended in some panel (for the `nnTrainer.training` context key). */
+  onTrainingChanged(): void;
+  /** The panel closed. */
+  onClosed(panel: TrainingPanel): void;
+}
+
+export class TrainingPanel extends Disposable {
+  static readonly viewType = 'nnTrainer.trainingPanel';
+  private runToken: string | undefined;
+  private loaded: NetworkConfig | undefined;
+  private ready = false;
+  private queued: ToWebviewMessage[] = [];
+  private progress: RunProgress | undefined;
+  private configCheck: ReturnType<typeof setTimeout> | undefined;
+  /** Whether a run is under way (started and not yet ended). */
+  training = false;
+
+  static create(modelFile: vscode.Uri, host: PanelHost): TrainingPanel {
+    const panel = vscode.window.createWebviewPanel(TrainingPanel.viewType, TrainingPanel.title(modelFile), vscode.ViewColumn.Beside, {
+      enableScripts: true,
+      retainContextWhenHidden: true, // training runs in the panel's worker: hiding the panel must not stop it
+      localResourceRoots: localRoots(host.extensionUri),
+    });
+    return new TrainingPanel(panel, modelFile, host);
+  }
+
+  static title(modelFile: vscode.Uri): string {
+    return `Train: ${modelFile.path.split('/').pop()!.replace(/\.nn\.json$/, '')}`;
+  }
+
+  constructor(readonly panel: vscode.WebviewPanel, readonly modelFile: vscode.Uri, private readonly host: PanelHost) {
+    super();
+    panel.webview.options = { enableScripts: true, localResourceRoots: localRoots(host.extensionUri) };
+    panel.webview.html = panelHtml(panel.webview, host.extensionUri, TrainingPanel.title(modelFile));
+    panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'activity.svg');
+    this._register(panel.onDidDispose(() => this.dispose()));
+    this._register(panel.webview.onDidReceiveMessage((raw) => this.receive(raw)));
+    this._register(vscode.workspace.onDidSaveTextDocument((d) => this.maybeConfigChanged(d.uri)));
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(modelFile, '..'), modelFile.path.split('/').pop()!)));
+    this._register(watcher.onDidChange(() => this.maybeConfigChanged(modelFile)));
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, false);
+  }
+
+  /** Validates the model file and starts a run with it. Returns false (and says why) when it is not valid. */
+  async train(autoStart = true): Promise<boolean> {
+    const doc = await vscode.workspace.openTextDocument(this.modelFile);
+    const read = readModel(doc);
+    if (!read.ok) {
+      const first = read.problems[0];
+      const more = read.problems.length > 1 ? ` (and ${read.problems.length - 1} more)` : '';
+      const choice = await vscode.window.showErrorMessage(`${displayPath(this.modelFile)}: ${first.message}${more}`, 'Show Problem');
+      if (choice) {
+        const editor = await vscode.window.showTextDocument(doc);
+        editor.selection = new vscode.Selection(first.range.start, first.range.end);
+        editor.revealRange(first.range);
+      }
+      return false;
+    }
+    this.endProgress();
+    this.runToken = randomBytes(8).toString('hex');
+    this.loaded = read.config;
+    const settings = panelSettings();
+    if (read.config.backend === 'auto') read.config.backend = settings.backend;
+    this.post({ type: 'load', runToken: this.runToken, modelFile: displayPath(this.modelFile), config: read.config, settings, autoStart } satisfies LoadMessage);
+    this.reveal();
+    if (autoStart) this.startProgress(read.config);
+    return true;
+  }
+
+  stop(): void {
+    if (this.training) this.post({ type: 'control', action: 'stop' });
+  }
+
+  private post(msg: ToWebviewMessage): void {
+    if (this.ready) void this.panel.webview.postMessage(msg);
+    else this.queued.push(msg);
+  }
+
+  private startProgress(config: NetworkConfig): void {
+    this.training = true;
+    this.host.onTrainingChanged();
+    this.progress = new RunProgress(`Training ${config.name} (${TrainingPanel.title(this.modelFile).slice(7)})`, () => this.stop());
+  }
+
+  private endProgress(): void {
+    this.progress?.end();
+    this.progress = undefined;
+    if (this.training) {
+      this.training = false;
+      this.host.onTrainingChanged();
+    }
+  }
+
+  private revealCommand(): vscode.Command {
+    return { title: 'Show Training Panel', command: 'nnTrainer.train', arguments: [this.modelFile, { revealOnly: true }] };
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const msg: FromWebviewMessage | null = parseFromWebview(raw);
+    if (!msg) return; // not one of ours: ignored, never acted on
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        for (const m of this.queued.splice(0)) void this.panel.webview.postMessage(m);
+        return;
+      case 'train':
+        await this.train(true);
+        return;
+      case 'progress':
+        if (msg.runToken !== this.runToken) return;
+        if (!this.progress && msg.state === 'running' && this.loaded) this.startProgress(this.loaded);
+        this.progress?.update(msg);
+        this.host.statusBar.running(this.loaded?.name ?? 'model', msg, this.revealCommand());
+        return;
+      case 'runEnded':
+        if (msg.runToken !== this.runToken) return;
+        await this.saveRun(msg);
+        return;
+      case 'error':
+        if (msg.runToken && msg.runToken !== this.runToken) return;
+        this.endProgress();
+        void vscode.window.showErrorMessage(`Training panel: ${msg.message}`);
+        return;
+    }
+  }
+
+  private async saveRun(msg: RunEndedMessage): Promise<void> {
+    this.endProgress();
+    const final = msg.history[msg.modelEpoch - 1];
+    const summary = final ? (final.testAccuracy !== null ? `test accuracy ${final.testAccuracy.toFixed(3)}` : `test loss ${final.testLoss.toPrecision(3)}`) : 'no epoch';
+    try {
+      const folder = await writeRun(this.modelFile, msg, this.host.version);
+      const rel = displayPath(folder);
+      this.post({ type: 'runSaved', runToken: msg.runToken, folder: rel });
+      this.host.statusBar.ended(msg.config.name, `${msg.status}, ${summary}`, this.revealCommand());
+      this.host.onRunSaved(folder);
+      const text = `Run ${msg.status}: ${summary}. Saved to ${rel}.` + (msg.diagnosis ? ` ${msg.diagnosis}` : '');
+      const show = msg.status === 'diverged' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      void show(text, 'Open Results', 'Reveal Run Folder').then((choice) => {
+        if (choice === 'Open Results') void vscode.commands.executeCommand('nnTrainer.openRun', folder);
+        if (choice === 'Reveal Run Folder') void vscode.commands.executeCommand('nnTrainer.revealRunFolder', folder);
+      });
+    } catch (e) {
+      const message = (e as Error).message;
+      this.post({ type: 'runSaveFailed', runToken: msg.runToken, message });
+      void vscode.window.showErrorMessage(`The run was not saved: ${message}`);
+    }
+  }
+
+  /** After a save or an outside change of the model file, tell the panel so it can offer a restart. */
+  private maybeConfigChanged(uri: vscode.Uri): void {
+    if (uri.toString() !== this.modelFile.toString() || !this.loaded) return;
+    clearTimeout(this.configCheck);
+    this.configCheck = setTimeout(async () => {
+      const read = readModel(await vscode.workspace.openTextDocument(this.modelFile));
+      if (read.ok && JSON.stringify({ ...read.config, backend: null }) === JSON.stringify({ ...this.loaded, backend: null })) return;
+      this.post({ type: 'configChanged', problems: read.ok ? [] : read.problems.map((p) => p.message) });
+    }, 200);
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    clearTimeout(this.configCheck);
+    const wasTraining = this.training;
+    this.endProgress();
+    if (wasTraining) void vscode.window.showWarningMessage(`Training of ${displayPath(this.modelFile)} stopped: its panel was closed. No run was saved.`);
+    super.dispose();
+    this.panel.dispose();
+    this.host.onClosed(this);
+  }
+}
