@@ -79,7 +79,7 @@ if (ok) {
     await suite(`browser ${f}`, 'node', [join('test', 'browser', f)], closingLine);
   }
   if (process.env.NN_SKIP_E2E === '1') notes.push('e2e: SKIPPED (NN_SKIP_E2E=1): the workbench suites did not run');
-  else await suite('e2e (code-server)', 'bash', ['scripts/e2e/run-e2e.sh'], closingLine);
+  else await suite('e2e (code-server)', 'bash', ['scripts/e2e/run-e2e.sh'], closingLine, { E2E_TESTS: 'out/test/e2e/host/index.js' });
 }
 
 console.log('\n=== summary');

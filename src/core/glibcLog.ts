@@ -52,13 +52,18 @@ export function glibcLog(x: number): number {
     lo = fma(B[0] * rlo, rhi + r, lo);
     return fma(r3, p1, lo) + hi;
   }
-  if (!(x >= MIN_NORMAL) || x === Infinity) {
-    if (x > 0) return glibcLog(x * 4503599627370496) - 52 * LN2_HI - 52 * LN2_LO; // subnormal: scale by 2^52
-    return Math.log(x); // NaN, negative, zero, infinity: nothing to round
+  if (x > 0 && x < MIN_NORMAL) {
+    // Subnormal: glibc scales by 2^52 to normalise, then takes 52 off the exponent field.
+    buf.setFloat64(0, x * 4503599627370496);
+    return fromBits((buf.getUint32(0) - (52 << 20)) | 0, buf.getUint32(4));
   }
+  if (!(x > 0) || x === Infinity) return Math.log(x); // NaN, negative, zero, infinity: nothing to round
   buf.setFloat64(0, x);
-  const hx = buf.getUint32(0);
-  const lx = buf.getUint32(4);
+  return fromBits(buf.getUint32(0), buf.getUint32(4));
+}
+
+/** The main path, from the two 32-bit words of x (the high word may hold a shifted exponent). */
+function fromBits(hx: number, lx: number): number {
   const tmpHi = (hx - OFF_HI) | 0;
   const i = (tmpHi >>> 13) & 127;
   const k = tmpHi >> 20;

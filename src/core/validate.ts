@@ -60,7 +60,11 @@ function describe(error: ErrorObject): ConfigProblem {
 }
 
 /** Ajv reports `oneOf` failures once per branch; keep the one a person can act on. */
-function schemaProblems(errors: ErrorObject[]): ConfigProblem[] {
+function schemaProblems(all: ErrorObject[]): ConfigProblem[] {
+  // "One name or a list": when the list branch failed deeper (at an item), the single-name branch's errors
+  // at the list itself are noise.
+  const oneOfPaths = all.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath);
+  const errors = all.filter((e) => !oneOfPaths.some((p) => e.instancePath === p && all.some((d) => d.instancePath.startsWith(p + '/'))));
   const byPath = new Map<string, ErrorObject[]>();
   for (const e of errors) {
     const list = byPath.get(e.instancePath) ?? [];
@@ -78,32 +82,37 @@ function schemaProblems(errors: ErrorObject[]): ConfigProblem[] {
   return problems.filter((p) => !seen.has(p.message) && seen.add(p.message) !== undefined);
 }
 
-/** Rules across fields, checked once the schema passed and defaults are filled. */
-function crossFieldProblems(c: NetworkConfig): ConfigProblem[] {
+/**
+ * Rules across fields, on the config with defaults filled in. A rule only runs when the schema found
+ * nothing wrong with the fields it reads (`ok`), so a file with both kinds of problems gets both listed.
+ */
+function crossFieldProblems(c: NetworkConfig, ok: (...paths: string[]) => boolean): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const { model, training, data } = c;
-  if (Array.isArray(model.activation) && model.activation.length !== model.hidden.length) {
+  if (ok('model.activation', 'model.hidden') && Array.isArray(model.activation) && model.activation.length !== model.hidden.length) {
     problems.push({
       path: ['model', 'activation'],
       message: `model.activation lists ${model.activation.length} activation(s) but model.hidden has ${model.hidden.length} layer(s): give one per hidden layer, or a single name for all`,
     });
   }
-  if (training.nesterov && (training.optimizer !== 'sgd' || training.momentum <= 0)) {
+  if (ok('training.nesterov', 'training.optimizer', 'training.momentum') && training.nesterov && (training.optimizer !== 'sgd' || training.momentum <= 0)) {
     problems.push({ path: ['training', 'nesterov'], message: 'training.nesterov needs optimizer "sgd" with momentum > 0' });
   }
   const classes = data.centers;
-  if (training.loss === 'bce-with-logits' && classes !== 2) {
+  if (ok('training.loss', 'data.centers') && training.loss === 'bce-with-logits' && classes !== 2) {
     problems.push({
       path: ['training', 'loss'],
       message: `training.loss "bce-with-logits" is for two classes, but data.centers is ${classes}: use "cross-entropy"`,
     });
   }
-  if (training.loss === 'cross-entropy' && classes < 2) {
+  if (ok('training.loss', 'data.centers') && training.loss === 'cross-entropy' && classes < 2) {
     problems.push({ path: ['training', 'loss'], message: 'training.loss "cross-entropy" needs at least two classes (data.centers >= 2)' });
   }
-  const nTest = Math.ceil(data.testSize * data.samples);
-  if (nTest < 1 || data.samples - nTest < 1) {
-    problems.push({ path: ['data', 'testSize'], message: `data.testSize ${data.testSize} leaves no training or no test points out of ${data.samples}` });
+  if (ok('data.testSize', 'data.samples')) {
+    const nTest = Math.ceil(data.testSize * data.samples);
+    if (nTest < 1 || data.samples - nTest < 1) {
+      problems.push({ path: ['data', 'testSize'], message: `data.testSize ${data.testSize} leaves no training or no test points out of ${data.samples}` });
+    }
   }
   return problems;
 }
@@ -111,8 +120,15 @@ function crossFieldProblems(c: NetworkConfig): ConfigProblem[] {
 /** Validates a parsed model file; on success returns it with every default filled in. */
 export function validateConfig(raw: unknown): ValidationResult {
   const validate = schemaValidator();
-  if (!validate(raw ?? {})) return { ok: false, problems: schemaProblems(validate.errors ?? []) };
-  const config = resolveConfig(raw);
-  const problems = crossFieldProblems(config);
-  return problems.length ? { ok: false, problems } : { ok: true, config };
+  const schemaOk = validate(raw ?? {});
+  const problems = schemaOk ? [] : schemaProblems(validate.errors ?? []);
+  // Cross-field rules need the sections to be objects; a file that is not even that gets the schema's word only.
+  const isObject = (v: unknown) => v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v));
+  const r = (raw ?? {}) as Record<string, unknown>;
+  if (isObject(raw ?? {}) && isObject(r.data) && isObject(r.model) && isObject(r.training)) {
+    const bad = problems.map((p) => formatPath(p.path));
+    const ok = (...paths: string[]) => !bad.some((b) => paths.some((p) => b === p || b.startsWith(p + '.') || b.startsWith(p + '[')));
+    problems.push(...crossFieldProblems(resolveConfig(raw), ok));
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, config: resolveConfig(raw) };
 }
