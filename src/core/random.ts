@@ -117,6 +117,7 @@ export class RandomState {
   /** Integer in [low, high) (`randint` with the default int64 dtype): masked rejection, as numpy. */
   randint(low: number, high: number): number {
     if (!(high > low)) throw new RangeError(`randint: high (${high}) must be greater than low (${low})`);
+    if (high - low > 0x100000000) throw new RangeError('randint: ranges above 2**32 are not supported (numpy draws 64-bit words for them)');
     return low + this.interval(high - 1 - low);
   }
 

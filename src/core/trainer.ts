@@ -108,6 +108,12 @@ export class Trainer {
       return null;
     }
     const record = this.measure(epoch, loss);
+    if (!Number.isFinite(record.testLoss)) {
+      // The update itself blew the weights up: say so now, not one epoch later.
+      this.status = 'diverged';
+      this.diagnosis = divergenceDiagnosis(this.config, epoch, record.testLoss, this.history[this.history.length - 1], 'test loss after the update');
+      return null;
+    }
     this.history.push(record);
     if (t.earlyStopping) this.checkEarlyStopping(record);
     if (!this.done && epoch >= t.epochs) this.status = 'finished';
@@ -178,13 +184,13 @@ export class Trainer {
 }
 
 /** Plain words for a loss that became NaN or infinite, after the chapter's troubleshooting section. */
-export function divergenceDiagnosis(config: NetworkConfig, epoch: number, loss: number, previous?: EpochMetrics): string {
+export function divergenceDiagnosis(config: NetworkConfig, epoch: number, loss: number, previous?: EpochMetrics, which = 'training loss'): string {
   const t = config.training;
   const what = Number.isNaN(loss) ? 'NaN (not a number)' : 'infinite';
-  const before = previous ? ` (it was ${previous.loss.toPrecision(4)} at epoch ${previous.epoch})` : '';
+  const before = previous ? ` (the training loss was ${previous.loss.toPrecision(4)} at epoch ${previous.epoch})` : '';
   const lower = Number((t.learningRate / 10).toPrecision(2));
   return (
-    `The training loss became ${what} at epoch ${epoch}${before}: the weights overshot and blew up. ` +
+    `The ${which} became ${what} at epoch ${epoch}${before}: the weights overshot and blew up. ` +
     `The usual cause is a learning rate too high for this network: training.learningRate is ${t.learningRate}; try ${lower}. ` +
     (t.optimizer === 'sgd' && t.momentum > 0 ? 'High momentum makes it worse: try a lower training.momentum. ' : '') +
     'Unscaled inputs with large values can do the same.'

@@ -100,7 +100,8 @@ export class CpuBackend implements TrainingBackend {
     this.A = this.layers.map((L, l) => (l < this.acts.length ? new Float32Array(this.capacity * L.outputs) : this.Z[l]));
     this.mask = o.dropout > 0 ? this.acts.map((_, l) => new Float32Array(o.train.n * this.layers[l].outputs)) : [];
     this.dZ = this.layers.map((L) => new Float32Array(o.train.n * L.outputs));
-    this.dropoutRng = new RandomState(o.seed);
+    // Its own stream (seed + 2; mini-batch order uses seed + 1): masks never reuse the initial weights' draws.
+    this.dropoutRng = new RandomState((o.seed + 2) >>> 0);
   }
 
   step(batch: Int32Array | null): number {

@@ -1,0 +1,154 @@
+/**
+ * The model file: `{}` is the tutorial, and every mistake gets a plain message naming the setting.
+ */
+import assert from 'node:assert/strict';
+import { modelSchema, resolveConfig, tutorialConfig } from '../../src/core/config';
+import { ConfigProblem, formatPath, validateConfig } from '../../src/core/validate';
+
+function problems(raw: unknown): string[] {
+  const r = validateConfig(raw);
+  assert.equal(r.ok, false, `expected ${JSON.stringify(raw)} to be invalid`);
+  return (r as { ok: false; problems: ConfigProblem[] }).problems.map((p) => p.message);
+}
+
+const ACTIVATIONS = '"relu", "leaky-relu", "elu", "gelu", "sigmoid", "tanh", "linear"';
+
+describe('validateConfig: the model file', () => {
+  it('accepts {} and fills it in as the tutorial: 2-10-1 ReLU, BCEWithLogits, Adam lr 0.01, 1000 epochs, make_blobs(1000, 2, std 2, seed 42)', () => {
+    const r = validateConfig({});
+    assert.ok(r.ok);
+    assert.deepEqual(r.config, tutorialConfig());
+    assert.deepEqual(r.config, {
+      name: 'tutorial',
+      data: { kind: 'blobs', samples: 1000, centers: 2, features: 2, clusterStd: 2, randomState: 42, testSize: 0.2, splitRandomState: 42 },
+      model: { hidden: [10], activation: 'relu', dropout: 0 },
+      training: {
+        loss: 'bce-with-logits', optimizer: 'adam', learningRate: 0.01, epochs: 1000, batchSize: 0, seed: 0, momentum: 0,
+        nesterov: false, weightDecay: 0, l1: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8, alpha: 0.99,
+      },
+      backend: 'auto',
+    });
+  });
+
+  it('keeps what the file sets and fills the rest, without touching the parsed object', () => {
+    const raw = { model: { hidden: [20, 20] }, training: { learningRate: 0.1, earlyStopping: {} } };
+    const before = JSON.stringify(raw);
+    const r = validateConfig(raw);
+    assert.ok(r.ok);
+    assert.deepEqual(r.config.model, { hidden: [20, 20], activation: 'relu', dropout: 0 });
+    assert.equal(r.config.training.learningRate, 0.1);
+    assert.equal(r.config.training.optimizer, 'adam');
+    assert.deepEqual(r.config.training.earlyStopping, { patience: 50, minDelta: 0 });
+    assert.equal(JSON.stringify(raw), before);
+    r.config.model.hidden.push(1);
+    assert.deepEqual(tutorialConfig().model.hidden, [10], 'defaults are not shared between configs');
+  });
+
+  it('accepts the $schema key editors add', () => {
+    assert.ok(validateConfig({ $schema: './schema/nn-model.schema.json' }).ok);
+  });
+
+  it('says `training.learningRate must be > 0` for 0 and for a negative rate', () => {
+    assert.deepEqual(problems({ training: { learningRate: 0 } }), ['training.learningRate must be > 0']);
+    assert.deepEqual(problems({ training: { learningRate: -0.5 } }), ['training.learningRate must be > 0']);
+    assert.deepEqual(problems({ training: { learningRate: 1000 } }), ['training.learningRate must be <= 100']);
+  });
+
+  it('names an unknown key with its path: `training.lerningRate is not a known setting`', () => {
+    assert.deepEqual(problems({ training: { lerningRate: 0.1 } }), ['training.lerningRate is not a known setting']);
+    assert.deepEqual(problems({ trainig: {} }), ['trainig is not a known setting']);
+    assert.deepEqual(problems({ training: { earlyStopping: { patiense: 5 } } }), ['training.earlyStopping.patiense is not a known setting']);
+  });
+
+  it('lists the allowed values for a wrong choice', () => {
+    assert.deepEqual(problems({ training: { optimizer: 'adagrad' } }), ['training.optimizer must be one of "sgd", "adam", "adamw", "rmsprop"']);
+    assert.deepEqual(problems({ training: { loss: 'hinge' } }), ['training.loss must be one of "bce-with-logits", "cross-entropy", "mse"']);
+    assert.deepEqual(problems({ model: { activation: 'swish' } }), [`model.activation must be one of ${ACTIVATIONS}`]);
+    assert.deepEqual(problems({ backend: 'gpu' }), ['backend must be one of "auto", "cpu"']);
+  });
+
+  it('reports a wrong name inside an activation list at its index only', () => {
+    assert.deepEqual(problems({ model: { hidden: [3, 3], activation: ['relu', 'swish'] } }), [`model.activation[1] must be one of ${ACTIVATIONS}`]);
+  });
+
+  it('says when the activation list does not have one name per hidden layer', () => {
+    assert.deepEqual(problems({ model: { activation: ['relu', 'tanh'] } }), [
+      'model.activation lists 2 activation(s) but model.hidden has 1 layer(s): give one per hidden layer, or a single name for all',
+    ]);
+    assert.ok(validateConfig({ model: { hidden: [4, 4], activation: ['relu', 'tanh'] } }).ok);
+  });
+
+  it('refuses bce-with-logits with 3 centers and says to use cross-entropy', () => {
+    assert.deepEqual(problems({ data: { centers: 3 } }), ['training.loss "bce-with-logits" is for two classes, but data.centers is 3: use "cross-entropy"']);
+    assert.ok(validateConfig({ data: { centers: 3 }, training: { loss: 'cross-entropy' } }).ok);
+    assert.deepEqual(problems({ data: { centers: 1 }, training: { loss: 'cross-entropy' } }), [
+      'training.loss "cross-entropy" needs at least two classes (data.centers >= 2)',
+    ]);
+  });
+
+  it('refuses nesterov without sgd momentum, and a test size that leaves an empty side', () => {
+    assert.deepEqual(problems({ training: { nesterov: true } }), ['training.nesterov needs optimizer "sgd" with momentum > 0']);
+    assert.ok(validateConfig({ training: { optimizer: 'sgd', momentum: 0.9, nesterov: true } }).ok);
+    assert.deepEqual(problems({ data: { samples: 4, testSize: 0.9 } }), ['data.testSize 0.9 leaves no training or no test points out of 4']);
+    assert.deepEqual(problems({ data: { testSize: 1 } }), ['data.testSize must be < 1']);
+  });
+
+  it('names wrong types and ranges with the JSON path, array indices included', () => {
+    assert.deepEqual(problems({ model: { hidden: [10, 'a'] } }), ['model.hidden[1] must be integer']);
+    assert.deepEqual(problems({ model: { hidden: [0] } }), ['model.hidden[0] must be >= 1']);
+    assert.deepEqual(problems({ training: { epochs: 0 } }), ['training.epochs must be >= 1']);
+    assert.deepEqual(problems({ training: 5 }), ['training must be object']);
+    assert.deepEqual(problems([]), ['the model file must be object']);
+    assert.deepEqual(problems({ model: { dropout: 1 } }), ['model.dropout must be < 1']);
+  });
+
+  it('lists several schema problems at once', () => {
+    assert.deepEqual(
+      problems({ training: { learningRate: 0, lerningRate: 1, optimizer: 'x' }, model: { hidden: [0] } }).sort(),
+      [
+        'model.hidden[0] must be >= 1',
+        'training.lerningRate is not a known setting',
+        'training.learningRate must be > 0',
+        'training.optimizer must be one of "sgd", "adam", "adamw", "rmsprop"',
+      ].sort(),
+    );
+  });
+
+  it('lists several cross-field problems at once', () => {
+    assert.deepEqual(problems({ data: { centers: 3 }, model: { activation: ['relu', 'tanh'] } }), [
+      'model.activation lists 2 activation(s) but model.hidden has 1 layer(s): give one per hidden layer, or a single name for all',
+      'training.loss "bce-with-logits" is for two classes, but data.centers is 3: use "cross-entropy"',
+    ]);
+  });
+
+  it('lists a schema problem and a cross-field problem of the same file at once', () => {
+    assert.deepEqual(problems({ data: { centers: 3 }, training: { lerningRate: 0.1 } }).sort(), [
+      'training.lerningRate is not a known setting',
+      'training.loss "bce-with-logits" is for two classes, but data.centers is 3: use "cross-entropy"',
+    ]);
+  });
+
+  it('gives every problem a path that points at the setting', () => {
+    const r = validateConfig({ training: { learningRate: 0 }, model: { hidden: [1, 'x'] } });
+    assert.ok(!r.ok);
+    assert.deepEqual(r.problems.map((p) => p.path).sort(), [['model', 'hidden', 1], ['training', 'learningRate']].sort());
+  });
+});
+
+describe('config helpers', () => {
+  it("formats paths as a person writes them: training.learningRate, model.hidden[1], 'the model file' for the root", () => {
+    assert.equal(formatPath(['training', 'learningRate']), 'training.learningRate');
+    assert.equal(formatPath(['model', 'hidden', 1]), 'model.hidden[1]');
+    assert.equal(formatPath([]), 'the model file');
+  });
+
+  it('takes every default from the one JSON Schema', () => {
+    const t = resolveConfig({});
+    const props = (modelSchema as { properties: Record<string, { properties?: Record<string, { default?: unknown }> }> }).properties;
+    for (const section of ['data', 'model', 'training'] as const) {
+      for (const [key, node] of Object.entries(props[section].properties!)) {
+        if ('default' in node) assert.deepEqual((t[section] as unknown as Record<string, unknown>)[key], node.default, `${section}.${key}`);
+      }
+    }
+  });
+});
