@@ -3,8 +3,10 @@
 // E2E-RESULT line for scripts/e2e/run-e2e.sh.
 import * as fs from 'fs';
 import * as path from 'path';
+// mocha 12 is an ES module: require() gives its namespace, whose default export is the class.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const Mocha = require('mocha');
+const mochaModule = require('mocha');
+const Mocha = mochaModule.default ?? mochaModule;
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 180_000 });
