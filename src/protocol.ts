@@ -118,6 +118,12 @@ export interface RunEndedMessage {
   boundaryPng: string | null;
 }
 
+/** The run was discarded (Reset, or Stop before its first epoch): nothing to save, progress is over. */
+export interface RunDiscardedMessage {
+  type: 'runDiscarded';
+  runToken: string;
+}
+
 /** Something went wrong in the panel (worker crashed, WebGL lost...). */
 export interface PanelErrorMessage {
   type: 'error';
@@ -125,7 +131,7 @@ export interface PanelErrorMessage {
   message: string;
 }
 
-export type FromWebviewMessage = ReadyMessage | TrainRequestMessage | ProgressMessage | RunEndedMessage | PanelErrorMessage;
+export type FromWebviewMessage = ReadyMessage | TrainRequestMessage | ProgressMessage | RunEndedMessage | RunDiscardedMessage | PanelErrorMessage;
 
 // ---------------------------------------------------------------- checks of what the webview sends
 
@@ -171,6 +177,8 @@ export function parseFromWebview(raw: unknown): FromWebviewMessage | null {
         (raw.boundaryPng === null || (isStr(raw.boundaryPng, MAX_PNG_CHARS) && raw.boundaryPng.startsWith('data:image/png;base64,')));
       return ok ? (raw as unknown as RunEndedMessage) : null;
     }
+    case 'runDiscarded':
+      return isStr(raw.runToken, 64) ? { type: 'runDiscarded', runToken: raw.runToken } : null;
     case 'error':
       if (!(raw.runToken === null || isStr(raw.runToken, 64)) || !isStr(raw.message)) return null;
       return raw as unknown as PanelErrorMessage;

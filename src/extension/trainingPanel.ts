@@ -142,6 +142,9 @@ export class TrainingPanel extends Disposable {
         if (msg.runToken !== this.runToken) return;
         await this.saveRun(msg);
         return;
+      case 'runDiscarded':
+        if (msg.runToken === this.runToken) this.endProgress();
+        return;
       case 'error':
         if (msg.runToken && msg.runToken !== this.runToken) return;
         this.endProgress();

@@ -1,0 +1,196 @@
+/**
+ * The decision-boundary map: the network's output over the 100 x 100 grid as a heatmap on a canvas, with
+ * the data's points and the axes in an SVG laid over it. The grid is painted pixel for pixel into a
+ * 100 x 100 canvas, then drawn scaled (smoothed) into the visible one: one putImageData and one drawImage
+ * per frame, cheap enough for every frame of training. Points only change with the data, so the SVG is
+ * redrawn when the scene or the size changes, never per frame.
+ *
+ * The run's PNG is the same picture on a fixed light palette, drawn by the worker (boundaryPicture.ts).
+ */
+import { axisBottom, axisLeft } from 'd3-axis';
+import { scaleLinear } from 'd3-scale';
+import { select, Selection } from 'd3-selection';
+import { BoundaryScene, drawGridImage, gridImage, TEST_RADIUS, TRAIN_RADIUS } from './boundaryPicture';
+import { Palette, pointColour, themePalette, toCss } from './colors';
+import type { GridValues } from './workerProtocol';
+
+export type { BoundaryScene } from './boundaryPicture';
+
+/** The SVG draws at most this many points (a subset, evenly spread), so a large dataset stays responsive. */
+const MAX_SVG_POINTS = 4000;
+const MARGIN = { top: 8, right: 10, bottom: 34, left: 44 };
+const MAX_PLOT = 560;
+
+/** Indices of `idx` to draw: all of them, or every k-th when there are too many. */
+function sample(idx: Int32Array, max: number): Int32Array {
+  if (idx.length <= max) return idx;
+  const step = idx.length / max;
+  const out = new Int32Array(max);
+  for (let i = 0; i < max; i++) out[i] = idx[Math.floor(i * step)];
+  return out;
+}
+
+export class BoundaryView {
+  readonly element: HTMLElement;
+  private readonly plot: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly small: HTMLCanvasElement;
+  private readonly svg: Selection<SVGSVGElement, unknown, null, undefined>;
+  private readonly note: HTMLElement;
+  private readonly legend: HTMLElement;
+  private scene: BoundaryScene | null = null;
+  private grid: GridValues | null = null;
+  private palette: Palette = themePalette();
+  private plotSize = 0;
+
+  constructor(parent: HTMLElement) {
+    const section = select(parent).append('section').attr('class', 'card boundary').attr('id', 'boundary');
+    this.element = section.node()!;
+    const head = section.append('div').attr('class', 'card-head');
+    head.append('h2').text('Decision boundary');
+    this.legend = head.append('div').attr('class', 'legend').attr('id', 'boundary-legend').node()!;
+    this.note = section.append('p').attr('class', 'note').attr('id', 'boundary-note').node()!;
+    const plot = section.append('div').attr('class', 'boundary-plot');
+    this.plot = plot.node()!;
+    this.canvas = plot
+      .append('canvas')
+      .attr('id', 'boundary-canvas')
+      .attr('role', 'img')
+      .attr('aria-label', "The network's prediction over the plane, with the training and test points")
+      .node()!;
+    this.svg = plot.append('svg').attr('class', 'boundary-svg');
+    this.svg.append('g').attr('class', 'axis x-axis');
+    this.svg.append('g').attr('class', 'axis y-axis');
+    this.svg.append('g').attr('class', 'points');
+    this.small = document.createElement('canvas');
+    this.setScene(null, 'The map appears when a model is loaded.');
+  }
+
+  /** A new dataset (or none: then `why` says why there is no map). */
+  setScene(scene: BoundaryScene | null, why = ''): void {
+    this.scene = scene;
+    this.grid = null;
+    this.plot.hidden = !scene;
+    this.note.textContent = scene ? '' : why;
+    this.note.hidden = !!scene;
+    this.drawLegend();
+    this.plotSize = 0; // forces the layout (and the points) to be redrawn
+    this.layout();
+  }
+
+  /** New values for the current weights. */
+  setGrid(grid: GridValues | null): void {
+    this.grid = grid;
+    this.paint();
+  }
+
+  /** The theme changed: canvas colours are numbers, so repaint (SVG and HTML follow the CSS by themselves). */
+  themeChanged(): void {
+    this.palette = themePalette();
+    this.plotSize = 0;
+    this.layout();
+  }
+
+  /** Fits the plot to the card's width (square, at most MAX_PLOT) and redraws axes and points when it changed. */
+  layout(): void {
+    const scene = this.scene;
+    if (!scene) return;
+    const avail = this.element.clientWidth - 2 * 10;
+    const plotSize = Math.max(160, Math.min(MAX_PLOT, avail - MARGIN.left - MARGIN.right));
+    if (plotSize === this.plotSize) return;
+    this.plotSize = plotSize;
+    const width = plotSize + MARGIN.left + MARGIN.right;
+    const height = plotSize + MARGIN.top + MARGIN.bottom;
+    // Setting sizes through the CSSOM is allowed by the webview's CSP (style attributes in markup are not).
+    this.plot.style.width = `${width}px`;
+    this.plot.style.height = `${height}px`;
+    const dpr = window.devicePixelRatio || 1;
+    this.canvas.width = Math.round(plotSize * dpr);
+    this.canvas.height = Math.round(plotSize * dpr);
+    this.canvas.style.left = `${MARGIN.left}px`;
+    this.canvas.style.top = `${MARGIN.top}px`;
+    this.canvas.style.width = `${plotSize}px`;
+    this.canvas.style.height = `${plotSize}px`;
+    this.svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
+
+    const { bounds, points, heat } = scene;
+    const x = scaleLinear().domain([bounds.xMin, bounds.xMax]).range([MARGIN.left, MARGIN.left + plotSize]);
+    const y = scaleLinear().domain([bounds.yMin, bounds.yMax]).range([MARGIN.top + plotSize, MARGIN.top]);
+    const ticks = Math.max(3, Math.floor(plotSize / 70));
+    this.svg.select<SVGGElement>('.x-axis').attr('transform', `translate(0,${MARGIN.top + plotSize})`).call(axisBottom(x).ticks(ticks).tickSizeOuter(0));
+    this.svg.select<SVGGElement>('.y-axis').attr('transform', `translate(${MARGIN.left},0)`).call(axisLeft(y).ticks(ticks).tickSizeOuter(0));
+
+    // Test points first, training points on top: a ring around a filled dot stays readable either way.
+    const total = points.trainIdx.length + points.testIdx.length;
+    const share = total > MAX_SVG_POINTS ? MAX_SVG_POINTS / total : 1;
+    const train = Array.from(sample(points.trainIdx, Math.ceil(points.trainIdx.length * share)));
+    const test = Array.from(sample(points.testIdx, Math.ceil(points.testIdx.length * share)));
+    const classOf = (i: number) => (heat.classes ? `c${Math.round(points.y[i]) % 8}` : 'reg');
+    const g = this.svg.select<SVGGElement>('.points');
+    g.selectAll('circle').remove();
+    const regression = heat.classes === 0;
+    g.selectAll<SVGCircleElement, number>('circle.test')
+      .data(test)
+      .enter()
+      .append('circle')
+      .attr('class', (i) => `pt test ${classOf(i)}`)
+      .attr('cx', (i) => x(points.X[2 * i]))
+      .attr('cy', (i) => y(points.X[2 * i + 1]))
+      .attr('r', TEST_RADIUS)
+      .style('stroke', (i) => (regression ? toCss(pointColour(this.palette, heat, points.y[i])) : null));
+    g.selectAll<SVGCircleElement, number>('circle.train')
+      .data(train)
+      .enter()
+      .append('circle')
+      .attr('class', (i) => `pt train ${classOf(i)}`)
+      .attr('cx', (i) => x(points.X[2 * i]))
+      .attr('cy', (i) => y(points.X[2 * i + 1]))
+      .attr('r', TRAIN_RADIUS)
+      .style('fill', (i) => (regression ? toCss(pointColour(this.palette, heat, points.y[i])) : null));
+    this.paint();
+  }
+
+  /** Paints the current grid into the visible canvas. */
+  private paint(): void {
+    const ctx = this.canvas.getContext('2d');
+    const scene = this.scene;
+    if (!ctx || !scene) return;
+    const w = this.canvas.width;
+    const h = this.canvas.height;
+    ctx.fillStyle = toCss(this.palette.background);
+    ctx.fillRect(0, 0, w, h);
+    if (!this.grid) return;
+    const size = scene.bounds.size;
+    if (this.small.width !== size) {
+      this.small.width = size;
+      this.small.height = size;
+    }
+    this.small.getContext('2d')!.putImageData(gridImage(scene, this.grid, this.palette), 0, 0);
+    drawGridImage(ctx, this.small, size, 0, 0, w, h);
+  }
+
+  /** The legend under the title: what the colours mean for this task. */
+  private drawLegend(): void {
+    const legend = select(this.legend);
+    legend.selectAll('*').remove();
+    const scene = this.scene;
+    if (!scene) return;
+    const classes = scene.heat.classes;
+    if (classes === 0) {
+      legend.append('span').attr('class', 'legend-item').text('shade: predicted value (points: their target)');
+    } else {
+      for (let c = 0; c < Math.min(classes, 8); c++) {
+        const item = legend.append('span').attr('class', 'legend-item');
+        item.append('span').attr('class', `swatch dot c${c}`);
+        item.append('span').text(`class ${c}`);
+      }
+      if (classes > 8) legend.append('span').attr('class', 'legend-item').text(`… ${classes} classes`);
+    }
+    const train = legend.append('span').attr('class', 'legend-item');
+    train.append('span').attr('class', 'swatch dot neutral');
+    train.append('span').text('training');
+    const test = legend.append('span').attr('class', 'legend-item');
+    test.append('span').attr('class', 'swatch ring neutral');
+    test.append('span').text('test');
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The buttons: Train (asks the host to re-read the model file and load it), Pause/Resume (Start before the
+ * first epoch), Step, Stop and Reset. Each button is enabled only where its action means something, so the
+ * panel never offers a control the worker would ignore.
+ */
+import type { WorkerState } from './workerProtocol';
+
+/**
+ * What the panel shows: nothing yet, a run being set up, a live run in some state, a saved run, a run whose
+ * worker failed, or the last run of a panel that was reloaded (its worker is gone).
+ */
+export type PanelMode = 'empty' | 'loading' | 'past' | 'failed' | 'interrupted' | WorkerState;
+
+export type ControlId = 'train' | 'pause' | 'resume' | 'step' | 'stop' | 'reset';
+
+const ENDED: PanelMode[] = ['finished', 'early-stopped', 'diverged', 'stopped'];
+
+export class Controls {
+  readonly element: HTMLElement;
+  private readonly buttons: Record<'train' | 'pause' | 'step' | 'stop' | 'reset', HTMLButtonElement>;
+  private mode: PanelMode = 'empty';
+
+  constructor(parent: HTMLElement, onAction: (id: ControlId) => void) {
+    this.element = document.createElement('div');
+    this.element.className = 'controls';
+    this.element.setAttribute('role', 'toolbar');
+    this.element.setAttribute('aria-label', 'Training controls');
+    parent.appendChild(this.element);
+    const make = (id: string, label: string, title: string, primary = false) => {
+      const el = document.createElement('button');
+      el.id = `btn-${id}`;
+      el.type = 'button';
+      el.textContent = label;
+      el.title = title;
+      if (!primary) el.classList.add('secondary');
+      this.element.appendChild(el);
+      return el;
+    };
+    this.buttons = {
+      train: make('train', 'Train', 'Re-read the model file and train it from the start', true),
+      pause: make('pause', 'Pause', 'Pause or resume training'),
+      step: make('step', 'Step', 'Run one epoch, then pause'),
+      stop: make('stop', 'Stop', 'End the run here and save it'),
+      reset: make('reset', 'Reset', 'Discard the run and go back to the initial weights (nothing is saved)'),
+    };
+    this.buttons.train.addEventListener('click', () => onAction('train'));
+    this.buttons.pause.addEventListener('click', () => onAction(this.mode === 'running' ? 'pause' : 'resume'));
+    this.buttons.step.addEventListener('click', () => onAction('step'));
+    this.buttons.stop.addEventListener('click', () => onAction('stop'));
+    this.buttons.reset.addEventListener('click', () => onAction('reset'));
+    this.setMode('empty', 0, false);
+  }
+
+  /**
+   * Enables what makes sense in `mode`; `epoch` tells whether there is anything to stop or reset, `hasWorker`
+   * whether a worker holds the run (without one, only Train means something).
+   */
+  setMode(mode: PanelMode, epoch: number, hasWorker: boolean): void {
+    this.mode = mode;
+    const b = this.buttons;
+    const live = hasWorker && (mode === 'idle' || mode === 'running' || mode === 'paused');
+    b.pause.textContent = mode === 'idle' ? 'Start' : mode === 'paused' ? 'Resume' : 'Pause';
+    b.pause.disabled = !live;
+    b.step.disabled = !(live && mode !== 'running');
+    b.stop.disabled = !(live && epoch > 0);
+    b.reset.disabled = !((live && epoch > 0) || (hasWorker && ENDED.includes(mode)));
+    b.train.disabled = false;
+  }
+}

@@ -1,0 +1,395 @@
+/**
+ * The training panel's page: builds the UI in #app, talks to the host (src/protocol.ts) and to the training
+ * worker (workerProtocol.ts), and renders what the worker reports. Training never runs here: the page only
+ * draws, so it stays responsive however large the network.
+ *
+ * One `Session` per `load`: its worker, its runToken and whether its result was sent. A message from a
+ * worker of an older session is ignored, so a quick second Train can never mix two runs.
+ */
+import type { NetworkConfig } from '../src/core/config';
+import type { EpochMetrics } from '../src/core/trainer';
+import type { EndStatus, LoadMessage, ShowRunMessage, ToWebviewMessage } from '../src/protocol';
+import { BoundaryView } from './boundaryView';
+import { accuracyChart, lossChart } from './charts';
+import { ControlId, Controls, PanelMode } from './controls';
+import { Header } from './header';
+import { HostLink, ProgressThrottle } from './hostLink';
+import { Notices } from './notices';
+import { gridFromJson, gridToJson, readSaved, stamp } from './persist';
+import { noMapReason, pastRunBoundary, sceneFromConfig, sceneFromReady } from './scene';
+import { TrainingWorker } from './workerClient';
+import type { ControlAction, EndedReply, FrameReply, FromWorkerMessage, GridValues, ReadyReply } from './workerProtocol';
+
+/** Least time between two saves of the panel's state while a run goes on. */
+const PERSIST_MS = 1000;
+
+interface Session {
+  runToken: string;
+  config: NetworkConfig;
+  worker: TrainingWorker | null;
+  /** Controls that arrived before the worker was up, replayed in order. */
+  queued: ControlAction[];
+  endedSent: boolean;
+}
+
+/** Everything the panel shows, in one place; render() draws it. */
+interface View {
+  runToken: string | null;
+  modelFile: string | null;
+  config: NetworkConfig | null;
+  mode: PanelMode;
+  epoch: number;
+  epochs: number;
+  epochsPerSecond: number;
+  backend: string | null;
+  /** 0 for regression; null until known. */
+  classes: number | null;
+  history: EpochMetrics[];
+  grid: GridValues | null;
+  diagnosis: string | null;
+}
+
+const host = new HostLink();
+const app = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
+app.classList.add('panel');
+
+const header = new Header(app);
+const controls = new Controls(app, onControl);
+app.appendChild(header.readout);
+const notices = new Notices(app, () => host.send({ type: 'train' }));
+const views = document.createElement('div');
+views.className = 'views';
+app.appendChild(views);
+const boundary = new BoundaryView(views);
+const chartColumn = document.createElement('div');
+chartColumn.className = 'chart-column';
+views.appendChild(chartColumn);
+const loss = lossChart(chartColumn);
+const accuracy = accuracyChart(chartColumn);
+
+const progress = new ProgressThrottle((m) => host.send(m), 250);
+
+let session: Session | null = null;
+const view: View = {
+  runToken: null,
+  modelFile: null,
+  config: null,
+  mode: 'empty',
+  epoch: 0,
+  epochs: 0,
+  epochsPerSecond: 0,
+  backend: null,
+  classes: null,
+  history: [],
+  grid: null,
+  diagnosis: null,
+};
+
+// ---------------------------------------------------------------- rendering
+
+let renderQueued = false;
+let gridDirty = false;
+
+/** Draws on the next animation frame: many worker frames between two screen frames cost one redraw. */
+function invalidate(grid = false): void {
+  gridDirty ||= grid;
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(render);
+}
+
+function render(): void {
+  renderQueued = false;
+  const latest = view.history.length ? view.history[view.history.length - 1] : null;
+  header.update({ ...view, latest });
+  const regression = view.classes === 0;
+  header.setAccuracyShown(!regression);
+  controls.setMode(view.mode, view.epoch, !!session?.worker);
+  accuracy.setVisible(!regression);
+  loss.render(view.history);
+  accuracy.render(view.history);
+  if (gridDirty) {
+    gridDirty = false;
+    boundary.setGrid(view.grid);
+  }
+}
+
+function resetView(mode: PanelMode): void {
+  Object.assign(view, { mode, epoch: 0, epochsPerSecond: 0, backend: null, classes: null, history: [], grid: null, diagnosis: null });
+  notices.setDiagnosis(null);
+  invalidate(true);
+}
+
+function showDiagnosis(status: EndStatus | PanelMode, text: string | null): void {
+  view.diagnosis = text;
+  notices.setDiagnosis(text, status === 'diverged' ? 'error' : 'info');
+}
+
+// ---------------------------------------------------------------- persistence
+
+let persistTimer: ReturnType<typeof setTimeout> | null = null;
+
+function persistNow(): void {
+  if (persistTimer) clearTimeout(persistTimer);
+  persistTimer = null;
+  const savedText = notices.savedText();
+  host.setState(
+    stamp({
+      runToken: view.runToken,
+      modelFile: view.modelFile,
+      config: view.config,
+      mode: view.mode,
+      epoch: view.epoch,
+      epochs: view.epochs,
+      epochsPerSecond: view.epochsPerSecond,
+      backend: view.backend,
+      history: view.history,
+      grid: gridToJson(view.grid),
+      diagnosis: view.diagnosis,
+      saved: savedText ? { text: savedText, tone: notices.savedTone() } : null,
+    }),
+  );
+}
+
+function persistSoon(): void {
+  if (!persistTimer) persistTimer = setTimeout(persistNow, PERSIST_MS);
+}
+
+/** A reloaded panel shows its last run (charts, map, numbers); the worker is gone, so only Train is offered. */
+function restore(): void {
+  const saved = readSaved(host.getState());
+  if (!saved) return;
+  const live = saved.mode === 'idle' || saved.mode === 'running' || saved.mode === 'paused' || saved.mode === 'loading';
+  Object.assign(view, {
+    runToken: saved.runToken,
+    modelFile: saved.modelFile,
+    config: saved.config,
+    mode: live ? 'interrupted' : saved.mode,
+    epoch: saved.epoch,
+    epochs: saved.epochs,
+    epochsPerSecond: saved.epochsPerSecond,
+    backend: saved.backend,
+    history: saved.history,
+    grid: gridFromJson(saved.grid),
+  });
+  if (saved.config) {
+    try {
+      const s = sceneFromConfig(saved.config);
+      view.classes = s.classes;
+      boundary.setScene(s.scene, s.why);
+    } catch {
+      boundary.setScene(null, 'The map of the last run could not be restored.');
+    }
+  }
+  showDiagnosis(saved.mode, saved.diagnosis);
+  if (saved.saved) notices.setSaved(saved.saved.text, saved.saved.tone);
+  invalidate(true);
+}
+
+// ---------------------------------------------------------------- the worker
+
+function onWorker(s: Session, m: FromWorkerMessage): void {
+  if (s !== session) return;
+  switch (m.type) {
+    case 'ready':
+      return onReady(m);
+    case 'frame':
+      return onFrame(s, m);
+    case 'ended':
+      return onEnded(s, m);
+    case 'error':
+      return onFailure(s, m.message);
+  }
+}
+
+function onReady(m: ReadyReply): void {
+  view.backend = m.backend;
+  view.epochs = m.epochs;
+  view.classes = m.classes;
+  boundary.setScene(sceneFromReady(m), noMapReason(m.features));
+  invalidate(true);
+}
+
+function onFrame(s: Session, m: FrameReply): void {
+  if (m.reset) {
+    // The host's progress for this run is over: nothing will be saved.
+    host.send({ type: 'runDiscarded', runToken: s.runToken });
+    view.history = [];
+    showDiagnosis('idle', null);
+    notices.setSaved(null);
+    // A reset run may be run again, and that run ends (and is reported) again.
+    s.endedSent = false;
+  }
+  for (const r of m.records) view.history.push(r);
+  view.mode = m.state;
+  view.epoch = m.epoch;
+  view.epochs = m.epochs;
+  view.epochsPerSecond = m.epochsPerSecond;
+  if (m.grid) view.grid = m.grid;
+  invalidate(!!m.grid);
+  if (m.state === 'running' || m.state === 'paused') {
+    progress.offer({
+      type: 'progress',
+      runToken: s.runToken,
+      state: m.state,
+      epoch: m.epoch,
+      epochs: m.epochs,
+      metrics: view.history.length ? view.history[view.history.length - 1] : null,
+      epochsPerSecond: m.epochsPerSecond,
+      backend: view.backend ?? 'cpu',
+    });
+  } else {
+    progress.cancel();
+  }
+  persistSoon();
+}
+
+function onEnded(s: Session, m: EndedReply): void {
+  progress.cancel();
+  view.history = m.history;
+  view.mode = m.status;
+  view.epoch = m.history.length;
+  view.backend = m.backend;
+  if (m.grid) view.grid = m.grid;
+  showDiagnosis(m.status, m.diagnosis);
+  invalidate(!!m.grid);
+  if (!s.endedSent) {
+    s.endedSent = true;
+    host.send({
+      type: 'runEnded',
+      runToken: s.runToken,
+      config: s.config,
+      status: m.status,
+      diagnosis: m.diagnosis,
+      history: m.history,
+      modelEpoch: m.modelEpoch,
+      params: Array.from(m.params),
+      backend: m.backend,
+      trainMs: m.trainMs,
+      boundaryPng: m.boundaryPng,
+    });
+  }
+  persistNow();
+}
+
+function onFailure(s: Session, message: string): void {
+  progress.cancel();
+  s.worker?.terminate();
+  s.worker = null;
+  view.mode = 'failed';
+  notices.error(`Training failed: ${message}`);
+  host.send({ type: 'error', runToken: s.runToken, message });
+  invalidate();
+  persistNow();
+}
+
+function sendControl(action: ControlAction): void {
+  const s = session;
+  if (!s) return;
+  if (s.worker) s.worker.post({ type: 'control', action });
+  else if (view.mode === 'loading') s.queued.push(action);
+}
+
+// ---------------------------------------------------------------- messages from the host
+
+function load(m: LoadMessage): void {
+  session?.worker?.terminate();
+  progress.cancel();
+  const s: Session = { runToken: m.runToken, config: m.config, worker: null, queued: [], endedSent: false };
+  session = s;
+  view.runToken = m.runToken;
+  view.modelFile = m.modelFile;
+  view.config = m.config;
+  resetView('loading');
+  view.epochs = m.config.training.epochs;
+  view.classes = m.config.training.loss === 'mse' ? 0 : null;
+  notices.clearBanner();
+  notices.setSaved(null);
+  boundary.setScene(null, 'Preparing the data…');
+  const uri = document.body.dataset.workerUri ?? '';
+  TrainingWorker.start(uri, (msg) => onWorker(s, msg), (err) => s === session && onFailure(s, err))
+    .then((w) => {
+      if (s !== session) {
+        w.terminate();
+        return;
+      }
+      s.worker = w;
+      w.post({ type: 'init', config: m.config, frameIntervalMs: m.settings.frameIntervalMs, backend: m.settings.backend, autoStart: m.autoStart });
+      for (const a of s.queued.splice(0)) w.post({ type: 'control', action: a });
+      invalidate();
+    })
+    .catch((e: unknown) => s === session && onFailure(s, e instanceof Error ? e.message : String(e)));
+  persistNow();
+}
+
+function showRun(m: ShowRunMessage): void {
+  session?.worker?.terminate();
+  session = null;
+  progress.cancel();
+  view.runToken = null;
+  view.modelFile = m.folder;
+  view.config = m.config;
+  resetView('past');
+  Object.assign(view, { epoch: m.history.length, epochs: m.config.training.epochs, backend: m.backend, history: m.history });
+  notices.clearBanner();
+  notices.setSaved(`Showing the saved run ${m.runId} (${m.folder}); the map is its final model, of epoch ${m.modelEpoch}.`);
+  showDiagnosis(m.status, m.diagnosis);
+  view.mode = m.status === 'finished' ? 'past' : m.status;
+  try {
+    const b = pastRunBoundary(m.config, m.layers);
+    view.classes = b.classes;
+    boundary.setScene(b.scene, b.why);
+    view.grid = b.grid;
+  } catch (e) {
+    boundary.setScene(null, 'No map for this run.');
+    notices.error(`The saved model could not be read: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  invalidate(true);
+  persistNow();
+}
+
+function onHost(m: ToWebviewMessage): void {
+  switch (m.type) {
+    case 'load':
+      return load(m);
+    case 'control':
+      return sendControl(m.action);
+    case 'configChanged':
+      return notices.configChanged(m.problems);
+    case 'runSaved':
+      if (m.runToken !== view.runToken) return;
+      notices.setSaved(`Run saved in ${m.folder}`);
+      return persistNow();
+    case 'runSaveFailed':
+      if (m.runToken !== view.runToken) return;
+      notices.setSaved(`The run could not be saved: ${m.message}`, 'error');
+      return persistNow();
+    case 'showRun':
+      return showRun(m);
+  }
+}
+
+function onControl(id: ControlId): void {
+  if (id === 'train') host.send({ type: 'train' });
+  else sendControl(id);
+}
+
+// ---------------------------------------------------------------- start
+
+// Canvas colours are numbers read from the theme: repaint when VS Code switches theme (it changes the
+// body's class and the variables on <html>).
+const themeObserver = new MutationObserver(() => {
+  boundary.themeChanged();
+  invalidate(true);
+});
+themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+
+new ResizeObserver(() => {
+  boundary.layout();
+  invalidate();
+}).observe(app);
+
+host.onMessage(onHost);
+restore();
+host.send({ type: 'ready' });

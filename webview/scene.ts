@@ -1,0 +1,68 @@
+/**
+ * The boundary map's scene (span, points, colour scale) from what the worker sent, or, when there is no
+ * worker (a reloaded panel, a past run), rebuilt on the page from the config: the data is deterministic
+ * (seeded make_blobs and split), so the same config gives the same points. A past run's map is computed
+ * here too, from its saved layers on a CPU engine: one forward pass over the grid, no training.
+ */
+import { CpuBackend } from '../src/core/backends/cpu';
+import { BoundaryMapper, GRID_SIZE } from '../src/core/boundary';
+import type { NetworkConfig } from '../src/core/config';
+import { buildDataset, Dataset } from '../src/core/data/dataset';
+import { LOSSES } from '../src/core/losses';
+import { fromLayerParams, LayerParams, specFromConfig } from '../src/core/network';
+import { Trainer } from '../src/core/trainer';
+import type { BoundaryScene } from './boundaryPicture';
+import type { GridBounds, GridValues, ReadyReply, ScenePoints } from './workerProtocol';
+
+/** Why a dataset has no map, in words for the panel. */
+export function noMapReason(features: number): string {
+  return `No decision-boundary map: the data has ${features} input feature${features === 1 ? '' : 's'}, and a map needs exactly 2.`;
+}
+
+function scene(bounds: GridBounds, points: ScenePoints, classes: number): BoundaryScene {
+  // Regression shades by value: the targets' range, fixed, so colours do not drift while training.
+  let min = Infinity;
+  let max = -Infinity;
+  if (classes === 0) {
+    for (const v of points.y) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return { bounds, points, heat: { classes, min: classes === 0 ? min : 0, max: classes === 0 ? max : 1 } };
+}
+
+export function sceneFromReady(r: ReadyReply): BoundaryScene | null {
+  return r.bounds && r.points ? scene(r.bounds, r.points, r.classes) : null;
+}
+
+export function mapperFor(config: NetworkConfig, ds: Dataset): BoundaryMapper {
+  const outputs = LOSSES[config.training.loss].outputs(ds.classes);
+  return new BoundaryMapper(ds.X, ds.n, ds.features, outputs, config.training.loss, GRID_SIZE);
+}
+
+/** The scene of a dataset whose map `m` spans (the worker's, or one rebuilt here). */
+export function sceneOf(ds: Dataset, m: BoundaryMapper): BoundaryScene {
+  const g = m.grid;
+  return scene({ size: g.size, xMin: g.xMin, xMax: g.xMax, yMin: g.yMin, yMax: g.yMax }, { X: ds.X, y: ds.y, trainIdx: ds.trainIdx, testIdx: ds.testIdx }, ds.classes);
+}
+
+/** The scene of a config's data, rebuilt here; null (with the reason) when it has no map. */
+export function sceneFromConfig(config: NetworkConfig): { scene: BoundaryScene | null; why: string; classes: number } {
+  const ds = buildDataset(config);
+  if (ds.features !== 2) return { scene: null, why: noMapReason(ds.features), classes: ds.classes };
+  return { scene: sceneOf(ds, mapperFor(config, ds)), why: '', classes: ds.classes };
+}
+
+/** A past run's scene and final map, from its saved layers. Throws a plain message when the layers do not fit. */
+export function pastRunBoundary(config: NetworkConfig, layers: LayerParams[]): { scene: BoundaryScene | null; grid: GridValues | null; why: string; classes: number } {
+  const ds = buildDataset(config);
+  if (ds.features !== 2) return { scene: null, grid: null, why: noMapReason(ds.features), classes: ds.classes };
+  const spec = specFromConfig(config, ds.features, ds.classes);
+  const theta = fromLayerParams(spec, layers);
+  // The trainer only sets up the engine with these weights; no epoch is run.
+  const trainer = new Trainer(config, ds, { initialParams: theta, createBackend: (o) => new CpuBackend(o), maxPredictRows: GRID_SIZE * GRID_SIZE });
+  const m = mapperFor(config, ds);
+  const g = m.update(trainer.backend);
+  return { scene: sceneOf(ds, m), grid: { values: g.values.slice(), classes: g.classes ? g.classes.slice() : null }, why: '', classes: ds.classes };
+}

@@ -1,0 +1,323 @@
+/**
+ * The training worker: builds the dataset and a Trainer on the engine `engines.ts` picks, runs epochs in
+ * short time slices and posts frames to the page. Between two slices it yields to its event loop, so a
+ * pause, step, stop or reset from the page is handled within one slice (~15 ms) even while training flat out.
+ *
+ * Bundled on its own (dist/worker.js) and started by the page from a blob: URL: the webview's CSP forbids
+ * importScripts and a worker from the resource origin, so everything it needs is in this one file.
+ */
+import { BoundaryMapper, GRID_SIZE } from '../src/core/boundary';
+import type { NetworkConfig } from '../src/core/config';
+import { buildDataset, Dataset } from '../src/core/data/dataset';
+import { EpochMetrics, Trainer } from '../src/core/trainer';
+import type { EndStatus } from '../src/protocol';
+import { BoundaryScene, boundaryPng } from './boundaryPicture';
+import { Engine, pickEngine } from './engines';
+import { mapperFor, sceneOf } from './scene';
+import type { ControlAction, FromWorkerMessage, GridValues, InitRequest, ToWorkerMessage, WorkerState } from './workerProtocol';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+/** Length of one slice of epochs: short enough for controls to feel instant, long enough to amortise the yield. */
+const SLICE_MS = 15;
+/** Fewest ms between frames, whatever the page asks (a frame costs a grid and a redraw). */
+const MIN_FRAME_MS = 16;
+/** A grid may take at most this share of the time, so a large network's map never stalls its training. */
+const GRID_SHARE = 0.2;
+
+function post(msg: FromWorkerMessage, transfer: Transferable[] = []): void {
+  scope.postMessage(msg, transfer);
+}
+
+/** One loaded model: its data, its trainer and the bookkeeping of frames and speed. */
+class Run {
+  readonly config: NetworkConfig;
+  readonly dataset: Dataset;
+  readonly engine: Engine;
+  readonly frameIntervalMs: number;
+  trainer: Trainer;
+  state: WorkerState = 'idle';
+  private readonly mapper: BoundaryMapper | null;
+  /** What the run's PNG shows (null without a 2-D map). */
+  private readonly scene: BoundaryScene | null;
+  /** Records not yet sent to the page. */
+  private pending: EpochMetrics[] = [];
+  private trainMs = 0;
+  private lastFrameAt = 0;
+  private gridMs = 0;
+  /** Speed bookkeeping: epochs and wall time since the last frame while running, smoothed. */
+  private rateEpoch = 0;
+  private rateSince = 0;
+  private epochsPerSecond = 0;
+
+  constructor(req: InitRequest) {
+    this.config = req.config;
+    this.frameIntervalMs = Math.max(MIN_FRAME_MS, req.frameIntervalMs || 0);
+    this.dataset = buildDataset(req.config);
+    this.engine = pickEngine(req.backend !== 'auto' ? req.backend : req.config.backend);
+    this.trainer = this.newTrainer();
+    this.mapper = this.dataset.features === 2 ? mapperFor(req.config, this.dataset) : null;
+    this.scene = this.mapper ? sceneOf(this.dataset, this.mapper) : null;
+  }
+
+  /** A trainer at the initial weights (the same ones after a reset: the first trainer's). */
+  private newTrainer(): Trainer {
+    return new Trainer(this.config, this.dataset, {
+      initialParams: this.trainer?.initialParams,
+      createBackend: (o) => this.engine.create(o),
+      maxPredictRows: GRID_SIZE * GRID_SIZE,
+    });
+  }
+
+  sendReady(): void {
+    const ds = this.dataset;
+    const m = this.mapper;
+    const points = m
+      ? { X: ds.X.slice(), y: ds.y.slice(), trainIdx: ds.trainIdx.slice(), testIdx: ds.testIdx.slice() }
+      : null;
+    post(
+      {
+        type: 'ready',
+        backend: this.engine.name,
+        epochs: this.config.training.epochs,
+        features: ds.features,
+        classes: ds.classes,
+        bounds: m ? { size: m.grid.size, xMin: m.grid.xMin, xMax: m.grid.xMax, yMin: m.grid.yMin, yMax: m.grid.yMax } : null,
+        points,
+      },
+      points ? [points.X.buffer, points.y.buffer, points.trainIdx.buffer, points.testIdx.buffer] : [],
+    );
+  }
+
+  /** The boundary for the current weights, as fresh arrays the message can take away. */
+  private grid(): GridValues | null {
+    if (!this.mapper) return null;
+    const t0 = performance.now();
+    const g = this.mapper.update(this.trainer.backend);
+    this.gridMs = performance.now() - t0;
+    return copyGrid(g);
+  }
+
+  /** Runs epochs for one slice; false when the trainer has ended. */
+  runSlice(): boolean {
+    const end = performance.now() + SLICE_MS;
+    const t = this.trainer;
+    do {
+      const t0 = performance.now();
+      const record = t.runEpoch();
+      this.trainMs += performance.now() - t0;
+      if (record) this.pending.push(record);
+    } while (!t.done && performance.now() < end);
+    return !t.done;
+  }
+
+  /** Runs exactly one epoch (Step); false when the trainer has ended. */
+  runOne(): boolean {
+    const t0 = performance.now();
+    const record = this.trainer.runEpoch();
+    this.trainMs += performance.now() - t0;
+    if (record) this.pending.push(record);
+    return !this.trainer.done;
+  }
+
+  /** Whether a frame is due: every frame interval, spaced further when the grid is slow. */
+  frameDue(now: number): boolean {
+    return now - this.lastFrameAt >= Math.max(this.frameIntervalMs, this.gridMs / GRID_SHARE);
+  }
+
+  /** Starts a new speed window (after a pause, a step or a reset the old one means nothing). */
+  restartRate(): void {
+    this.rateEpoch = this.trainer.epoch;
+    this.rateSince = performance.now();
+  }
+
+  /** Posts what happened since the last frame, with `grid` (by default the boundary of the current weights). */
+  sendFrame(reset = false, grid: GridValues | null = this.grid()): void {
+    const now = performance.now();
+    if (this.state === 'running' && now > this.rateSince) {
+      const rate = ((this.trainer.epoch - this.rateEpoch) * 1000) / (now - this.rateSince);
+      // Smoothed, so the header does not flicker; the first measurement is taken as it is.
+      this.epochsPerSecond = this.epochsPerSecond > 0 ? 0.6 * this.epochsPerSecond + 0.4 * rate : rate;
+      this.restartRate();
+    }
+    const records = this.pending;
+    this.pending = [];
+    this.lastFrameAt = performance.now();
+    post(
+      {
+        type: 'frame',
+        state: this.state,
+        epoch: this.trainer.epoch,
+        epochs: this.config.training.epochs,
+        records,
+        epochsPerSecond: this.epochsPerSecond,
+        grid,
+        reset,
+      },
+      grid ? transferables(grid) : [],
+    );
+  }
+
+  /** The trainer ended (or was stopped): the final boundary, its picture and the whole result. */
+  async sendEnded(): Promise<void> {
+    const t = this.trainer;
+    this.state = t.status as EndStatus;
+    const grid = this.grid();
+    // The page shows the end at once; the result follows once its PNG is encoded (that takes a while).
+    this.sendFrame(false, grid && copyGrid(grid));
+    const params = t.backend.getParams();
+    let png: string | null = null;
+    if (this.scene && grid) {
+      try {
+        png = await boundaryPng(this.scene, grid);
+      } catch (e) {
+        // The run is still good without its picture (the host then writes no PNG); an error message here
+        // would end the session on the page, so only the console hears of it.
+        console.warn('could not draw the boundary PNG', e);
+      }
+    }
+    post(
+      {
+        type: 'ended',
+        status: t.status as EndStatus,
+        diagnosis: t.diagnosis,
+        history: t.history,
+        modelEpoch: t.modelEpoch,
+        params,
+        trainMs: this.trainMs,
+        backend: this.engine.name,
+        grid,
+        boundaryPng: png,
+      },
+      [params.buffer, ...(grid ? transferables(grid) : [])],
+    );
+  }
+
+  /** Back to the initial weights; nothing of the run is kept. */
+  reset(): void {
+    this.trainer = this.newTrainer();
+    this.pending = [];
+    this.trainMs = 0;
+    this.epochsPerSecond = 0;
+    this.state = 'idle';
+    this.sendFrame(true);
+  }
+}
+
+function copyGrid(g: GridValues): GridValues {
+  return { values: g.values.slice(), classes: g.classes ? g.classes.slice() : null };
+}
+
+function transferables(g: GridValues): Transferable[] {
+  return g.classes ? [g.values.buffer, g.classes.buffer] : [g.values.buffer];
+}
+
+let run: Run | null = null;
+/** While the result is being put together (the PNG is encoded asynchronously), messages wait, in order. */
+let finishing = false;
+const waiting: ToWorkerMessage[] = [];
+
+function end(r: Run): void {
+  finishing = true;
+  r.sendEnded()
+    .catch(fail)
+    .finally(() => {
+      finishing = false;
+      while (!finishing && waiting.length) handle(waiting.shift()!);
+    });
+}
+
+// A MessageChannel yield, unlike setTimeout(0), is not clamped to 4 ms after a few nested calls, and the
+// page's messages queued meanwhile are still handled before the next slice.
+const tickChannel = new MessageChannel();
+let scheduled = false;
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  tickChannel.port2.postMessage(null);
+}
+tickChannel.port1.onmessage = () => {
+  scheduled = false;
+  tick();
+};
+
+function tick(): void {
+  const r = run;
+  if (!r || r.state !== 'running') return;
+  try {
+    if (!r.runSlice()) {
+      end(r);
+      return;
+    }
+    if (r.frameDue(performance.now())) r.sendFrame();
+    schedule();
+  } catch (e) {
+    fail(e);
+  }
+}
+
+function control(r: Run, action: ControlAction): void {
+  const ended = r.trainer.done;
+  switch (action) {
+    case 'pause':
+      if (r.state !== 'running') return;
+      r.state = 'paused';
+      r.sendFrame();
+      return;
+    case 'resume':
+      if (ended || (r.state !== 'paused' && r.state !== 'idle')) return;
+      r.state = 'running';
+      r.restartRate();
+      schedule();
+      return;
+    case 'step':
+      if (ended || (r.state !== 'paused' && r.state !== 'idle')) return;
+      if (!r.runOne()) {
+        end(r);
+        return;
+      }
+      r.state = 'paused';
+      r.sendFrame();
+      return;
+    case 'stop':
+      if (ended) return;
+      // Before the first epoch there is nothing to save: the run is discarded (the page tells the host).
+      if (r.trainer.epoch === 0) {
+        r.reset();
+        return;
+      }
+      r.trainer.stop();
+      end(r);
+      return;
+    case 'reset':
+      r.reset();
+      return;
+  }
+}
+
+function fail(e: unknown): void {
+  if (run) run.state = 'stopped';
+  post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+}
+
+function handle(msg: ToWorkerMessage): void {
+  try {
+    if (msg.type === 'init') {
+      run = new Run(msg);
+      run.sendReady();
+      run.state = msg.autoStart ? 'running' : 'idle';
+      run.restartRate();
+      run.sendFrame();
+      if (msg.autoStart) schedule();
+    } else if (msg.type === 'control' && run) {
+      control(run, msg.action);
+    }
+  } catch (e) {
+    fail(e);
+  }
+}
+
+scope.onmessage = (ev: MessageEvent<ToWorkerMessage>) => {
+  if (finishing) waiting.push(ev.data);
+  else handle(ev.data);
+};

@@ -1,0 +1,118 @@
+/**
+ * Every message between the panel's page (webview/main.ts) and its training worker (webview/worker.ts).
+ * The worker owns the run (dataset, trainer, backend); the page only renders what it is told, so the page
+ * never blocks on training and a control from the user reaches the worker between two time slices.
+ * Typed arrays travel as transferables: a grid or a parameter vector is moved, not copied.
+ */
+import type { BackendName, NetworkConfig } from '../src/core/config';
+import type { EpochMetrics } from '../src/core/trainer';
+import type { EndStatus } from '../src/protocol';
+
+/** What the worker is doing: `idle` is loaded but not started (or reset); the rest are the trainer's. */
+export type WorkerState = 'idle' | 'running' | 'paused' | EndStatus;
+
+export type ControlAction = 'pause' | 'resume' | 'step' | 'stop' | 'reset';
+
+// ---------------------------------------------------------------- page -> worker
+
+/** Build the dataset and the trainer for `config`; start at once when `autoStart`. */
+export interface InitRequest {
+  type: 'init';
+  config: NetworkConfig;
+  /** Least time between two boundary grids (the worker may space them more when a grid is slow to compute). */
+  frameIntervalMs: number;
+  /** The engine asked for (the panel setting wins over the model file's `backend`). */
+  backend: BackendName;
+  autoStart: boolean;
+}
+
+/** A control from the user's buttons or from the host. */
+export interface ControlRequest {
+  type: 'control';
+  action: ControlAction;
+}
+
+export type ToWorkerMessage = InitRequest | ControlRequest;
+
+// ---------------------------------------------------------------- worker -> page
+
+/** The span of the boundary map: a `size` x `size` grid over [xMin, xMax] x [yMin, yMax]. */
+export interface GridBounds {
+  size: number;
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+}
+
+/** The network's output over the grid (see core/boundary.ts for what the values mean). */
+export interface GridValues {
+  values: Float32Array;
+  /** The winning class per cell, for more than two classes. */
+  classes: Uint8Array | null;
+}
+
+/** The points to draw over the map (only for two input features). */
+export interface ScenePoints {
+  /** Row-major, n x 2. */
+  X: Float64Array;
+  /** Class index, or target value for regression. */
+  y: Float64Array;
+  trainIdx: Int32Array;
+  testIdx: Int32Array;
+}
+
+/** The run is set up: what the page needs to lay out its views before the first frame. */
+export interface ReadyReply {
+  type: 'ready';
+  /** The engine in use, e.g. 'cpu'. */
+  backend: string;
+  epochs: number;
+  features: number;
+  /** 0 for regression. */
+  classes: number;
+  /** Null when the data has no 2-D map (features != 2). */
+  bounds: GridBounds | null;
+  points: ScenePoints | null;
+}
+
+/** What happened since the last frame. */
+export interface FrameReply {
+  type: 'frame';
+  state: WorkerState;
+  epoch: number;
+  epochs: number;
+  /** Every record since the previous frame, in order (the charts get every epoch). */
+  records: EpochMetrics[];
+  epochsPerSecond: number;
+  /** The boundary for the current weights, when one was computed for this frame. */
+  grid: GridValues | null;
+  /** The run was discarded: the page drops its history before applying `records` (which is then empty). */
+  reset: boolean;
+}
+
+/** The run ended: everything the host's run folder needs. */
+export interface EndedReply {
+  type: 'ended';
+  status: EndStatus;
+  diagnosis: string | null;
+  history: EpochMetrics[];
+  modelEpoch: number;
+  /** Final parameters, flat, in network.layout's order. */
+  params: Float32Array;
+  /** Time spent in the training loop alone (no grids, no messages, no pauses). */
+  trainMs: number;
+  backend: string;
+  /** The boundary of the final model (the restored best weights after early stopping). */
+  grid: GridValues | null;
+  /** That boundary with the points, as a PNG data URL (drawn here, off the page's thread); null without a map. */
+  boundaryPng: string | null;
+}
+
+/** Something failed in the worker (bad config, engine error). */
+export interface WorkerErrorReply {
+  type: 'error';
+  message: string;
+}
+
+export type FromWorkerMessage = ReadyReply | FrameReply | EndedReply | WorkerErrorReply;
