@@ -17,7 +17,8 @@ const common = {
 const targets = [
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js', platform: 'node', target: 'node20', format: 'cjs' },
-  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] },
+  // jsonc-parser's UMD build requires its parts at run time, which a bundle cannot: take its ES modules.
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'], mainFields: ['module', 'main'] },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', target: 'chrome120', format: 'iife' },
   { entryPoints: ['webview/worker.ts'], outfile: 'dist/worker.js', platform: 'browser', target: 'chrome120', format: 'iife' },
 ].filter((t) => existsSync(t.entryPoints[0]));

@@ -7,6 +7,9 @@
  *                (ours twice: bare steps as PyTorch's loop, and the trainer with per-epoch test metrics)
  *   large        one epoch (full batch) of 8192 points through 2-128-128-1 ReLU, Adam
  *   grid         the 100 x 100 decision-boundary map of the tutorial's network
+ *   csv          a CSV file of 100,000 rows and 10 columns (9 features, a text label) read into a dataset:
+ *                parsing, numbers, labels, split (ours only)
+ *   moons        make_moons(100000, noise=0.1) with numpy's sin/cos, bit for bit (ours only)
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
@@ -72,6 +75,32 @@ function grid(): number {
   return median(Array.from({ length: 50 }, () => timeMs(() => mapper.update(tr.backend))));
 }
 
+/** 100,000 rows of 9 numbers and a class name: what `csv` reads. */
+function benchCsvText(rows = 100_000): string {
+  const lines = ['a,b,c,d,e,f,g,h,i,label'];
+  let seed = 1;
+  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 20 - 10;
+  const names = ['alpha', 'beta', 'gamma'];
+  for (let r = 0; r < rows; r++) {
+    const v = Array.from({ length: 9 }, () => next().toFixed(4));
+    lines.push(`${v.join(',')},${names[r % 3]}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function csvLoad(): number {
+  const text = benchCsvText();
+  const cfg = resolveConfig({ data: { kind: 'csv', path: 'bench.csv', labelColumn: 'label' }, training: { loss: 'cross-entropy' } });
+  buildDataset(cfg, { csvText: text });
+  return median(Array.from({ length: REPS }, () => timeMs(() => buildDataset(cfg, { csvText: text }))));
+}
+
+function moons(): number {
+  const cfg = resolveConfig({ data: { kind: 'moons', samples: 100_000, noise: 0.1 } });
+  buildDataset(cfg);
+  return median(Array.from({ length: REPS }, () => timeMs(() => buildDataset(cfg))));
+}
+
 interface TorchTimes {
   torch: string;
   tutorialSeconds: number;
@@ -98,6 +127,8 @@ function main(): void {
     tutorialTrainer: tutorialTrainer(),
     large: largeEpoch(),
     grid: grid(),
+    csv: csvLoad(),
+    moons: moons(),
   };
   const torch = torchTimes();
   const ref = typeof torch === 'string' ? null : torch;
@@ -106,6 +137,8 @@ function main(): void {
     ['tutorial 1000 epochs, with per-epoch metrics', ours.tutorialTrainer, ref && ref.tutorialSeconds * 1000, 'under 100 ms'],
     ['8192 x 2-128-128-1, one epoch', ours.large, ref && ref.largeEpochSeconds * 1000, 'under 100 ms'],
     ['100 x 100 boundary grid', ours.grid, ref && ref.gridSeconds * 1000, 'under 0.5 ms'],
+    ['CSV 100,000 rows x 10 columns to a dataset', ours.csv, null, 'under 1 s'],
+    ['make_moons(100000, noise=0.1), bit for bit', ours.moons, null, 'under 100 ms'],
   ];
   const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(1) : ms.toFixed(3)) + ' ms';
   console.log('');

@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { buildDataset } from './core/data/dataset';
+import { buildDataset, Dataset } from './core/data/dataset';
 import { runId, trainerResult } from './core/export/runRecord';
 import { fromLayerParams, specFromConfig } from './core/network';
 import { Trainer } from './core/trainer';
@@ -24,7 +24,12 @@ Usage:
       Trains and writes a run folder DIR/<run-id>/ (run.json, metrics.csv, model.json, boundary.svg);
       prints the folder's path as the last line. Without --config: the tutorial's network.
   nn-train data [--config FILE]
-      Prints the dataset as JSON: {"X": [[...]...], "y": [...], "trainIdx": [...], "testIdx": [...]}.
+      Prints the dataset as JSON: {"X": [[...]...], "y": [...], "trainIdx": [...], "testIdx": [...],
+      "featureNames": [...], "classes": N} (and "labels", the class names, for a CSV file). X holds the
+      network's inputs (after data.extraFeatures and data.standardize).
+
+Data: data.kind blobs, moons, circles, xor, spiral, gaussian, plane, multi-gaussian, or csv (data.path is
+read relative to the model file).
 
 Options:
   --config FILE     model file (JSON, e.g. examples/tutorial.nn.json); default: the tutorial ({})
@@ -93,6 +98,35 @@ async function loadConfig(file: string | undefined): Promise<NetworkConfig> {
   return result.config;
 }
 
+/**
+ * The dataset of a config; a CSV file (data.path) is read relative to the model file and named in messages
+ * by its path from the working folder. A bad file throws before anything is trained or written.
+ */
+async function loadDataset(config: NetworkConfig, configFile: string | undefined): Promise<Dataset> {
+  if (config.data.kind !== 'csv') return buildDataset(config);
+  const file = path.resolve(configFile ? path.dirname(configFile) : '.', config.data.path);
+  const shown = path.relative(process.cwd(), file) || file;
+  let csvText: string;
+  try {
+    csvText = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    const from = configFile ? ` (data.path "${config.data.path}", relative to ${configFile})` : '';
+    throw new Error(`cannot read the data file ${shown}${from}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return buildDataset(config, { csvText, csvName: shown });
+}
+
+/** One line on where the data came from, for the progress log. */
+function describeData(config: NetworkConfig, ds: Dataset): string {
+  const what = ds.classes > 0 ? `${ds.classes} classes${ds.labels ? ` (${ds.labels.join(', ')})` : ''}` : 'regression';
+  const src = ds.source;
+  if (src) {
+    const ignored = src.ignoredColumns.length ? `; not used: ${src.ignoredColumns.join(', ')}` : '';
+    return `Data: ${src.file}, ${src.rows} rows; inputs ${ds.featureNames!.join(', ')}; label ${src.labelColumn}: ${what}${ignored}`;
+  }
+  return `Data: ${config.data.kind}, ${ds.n} points; inputs ${ds.featureNames?.join(', ') ?? ds.features}; ${what}`;
+}
+
 async function loadInit(file: string, config: NetworkConfig, features: number, classes: number): Promise<Float32Array> {
   let parsed: { layers?: unknown };
   try {
@@ -111,12 +145,13 @@ async function loadInit(file: string, config: NetworkConfig, features: number, c
 async function train(args: Args): Promise<void> {
   const config = await loadConfig(args.config);
   if (args.epochs) config.training.epochs = args.epochs;
-  const dataset = buildDataset(config);
+  const dataset = await loadDataset(config, args.config);
   const initialParams = args.init ? await loadInit(args.init, config, dataset.features, dataset.classes) : undefined;
   const trainer = new Trainer(config, dataset, { initialParams });
   const total = config.training.epochs;
   const every = Math.max(1, Math.round(total / 10));
   const log = (s: string) => !args.quiet && process.stderr.write(s + '\n');
+  log(describeData(config, dataset));
   log(`Training ${config.name}: ${trainer.spec.sizes.join('-')} on ${dataset.trainIdx.length} points, ${config.training.optimizer} lr ${config.training.learningRate}, ${total} epochs (${trainer.backend.kind} engine)`);
   const started = performance.now();
   while (!trainer.done) {
@@ -142,11 +177,13 @@ async function train(args: Args): Promise<void> {
 
 async function data(args: Args): Promise<void> {
   const config = await loadConfig(args.config);
-  const ds = buildDataset(config);
+  const ds = await loadDataset(config, args.config);
   const X: number[][] = [];
   for (let i = 0; i < ds.n; i++) X.push(Array.from(ds.X.subarray(i * ds.features, (i + 1) * ds.features)));
   // JSON.stringify writes the shortest decimal that reads back as the same double.
-  process.stdout.write(JSON.stringify({ X, y: Array.from(ds.y), trainIdx: Array.from(ds.trainIdx), testIdx: Array.from(ds.testIdx) }) + '\n');
+  const out: Record<string, unknown> = { X, y: Array.from(ds.y), trainIdx: Array.from(ds.trainIdx), testIdx: Array.from(ds.testIdx), featureNames: ds.featureNames, classes: ds.classes };
+  if (ds.labels) out.labels = ds.labels;
+  process.stdout.write(JSON.stringify(out) + '\n');
 }
 
 async function main(argv: string[]): Promise<number> {

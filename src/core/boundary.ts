@@ -3,9 +3,14 @@
  * (np.meshgrid of np.linspace(min - 1, max + 1, 100) per axis), and the network's output at each point:
  * the probability of class 1 (sigmoid of the logit) for two classes, the winning class and its softmax
  * probability for more, the predicted value for regression.
+ *
+ * The grid is laid out on the data's two raw inputs. When the network sees more than those (extra features
+ * such as x1^2, standardised inputs), each grid point goes through the dataset's own transform
+ * (`Dataset.toInputs`) before the network: `BoundaryMapper.forDataset` does this.
  */
 import type { TrainingBackend } from './backends/backend';
 import type { LossName } from './config';
+import type { Dataset } from './data/dataset';
 
 export interface BoundaryGrid {
   /** Points per axis (the grid is size x size). */
@@ -31,15 +36,29 @@ export function linspace(start: number, stop: number, num: number): Float64Array
   return out;
 }
 
+/** The raw 2-D points a dataset is drawn with (its `plot`, or X itself for plain 2-input data); null when it has more inputs. */
+export function plotOf(ds: Dataset): { X: Float64Array; axes: [string, string] } | null {
+  if (ds.plot) return ds.plot;
+  return ds.features === 2 ? { X: ds.X, axes: ['x1', 'x2'] } : null;
+}
+
+/** Network inputs of n raw 2-D points (row-major), as float32 rows of the network's width. */
+export type ToInputs = (raw2d: ArrayLike<number>, n: number) => Float32Array;
+
 /** Reusable buffers for one grid size and output width, so a redraw allocates nothing. */
 export class BoundaryMapper {
+  /** The network inputs of the grid's cells, row by row (x, y for plain 2-input data). */
   readonly points: Float32Array;
   private readonly logits: Float32Array;
   readonly grid: BoundaryGrid;
   private readonly outputs: number;
   private readonly loss: LossName;
 
-  constructor(X: Float64Array, n: number, features: number, outputs: number, loss: LossName, size = GRID_SIZE) {
+  /**
+   * A map over the range of `X` (n raw 2-D points, row-major). `toInputs`, when given, turns the grid's raw
+   * points into the network's inputs (extra features, standardisation); without it they are the inputs.
+   */
+  constructor(X: Float64Array, n: number, features: number, outputs: number, loss: LossName, size = GRID_SIZE, toInputs?: ToInputs) {
     if (features !== 2) throw new Error('a decision-boundary map needs exactly two input features');
     let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
     for (let i = 0; i < n; i++) {
@@ -52,17 +71,28 @@ export class BoundaryMapper {
     xMin -= 1; xMax += 1; yMin -= 1; yMax += 1;
     const xs = linspace(xMin, xMax, size);
     const ys = linspace(yMin, yMax, size);
-    this.points = new Float32Array(size * size * 2);
+    const raw = new Float64Array(size * size * 2);
     for (let r = 0; r < size; r++) {
       for (let c = 0; c < size; c++) {
-        this.points[2 * (r * size + c)] = xs[c];
-        this.points[2 * (r * size + c) + 1] = ys[r];
+        raw[2 * (r * size + c)] = xs[c];
+        raw[2 * (r * size + c) + 1] = ys[r];
       }
     }
+    this.points = toInputs ? toInputs(raw, size * size) : Float32Array.from(raw);
     this.outputs = outputs;
     this.loss = loss;
     this.logits = new Float32Array(size * size * outputs);
     this.grid = { size, xMin, xMax, yMin, yMax, values: new Float32Array(size * size), classes: outputs > 1 ? new Uint8Array(size * size) : null };
+  }
+
+  /**
+   * The map of a dataset: laid out on its raw 2-D inputs (`plot`), fed to the network through its transform.
+   * Throws for data with more than two raw inputs (see `plotOf`).
+   */
+  static forDataset(ds: Dataset, outputs: number, loss: LossName, size = GRID_SIZE): BoundaryMapper {
+    const plot = plotOf(ds);
+    if (!plot) throw new Error(`a decision-boundary map needs data with two inputs; this data has ${ds.features}`);
+    return new BoundaryMapper(plot.X, ds.n, 2, outputs, loss, size, ds.plot ? ds.toInputs : undefined);
   }
 
   /** Recomputes the grid's values with the backend's current weights. */

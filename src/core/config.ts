@@ -11,16 +11,72 @@ export type LossName = 'bce-with-logits' | 'cross-entropy' | 'mse';
 export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop';
 export type BackendName = 'auto' | 'cpu';
 
-export interface DataConfig {
-  kind: 'blobs';
-  samples: number;
-  centers: number;
-  features: number;
-  clusterStd: number;
-  randomState: number;
+/** Every kind of data a model file can ask for. */
+export type DataKind = 'blobs' | 'moons' | 'circles' | PlaygroundKind | 'csv';
+/** TensorFlow Playground's shapes: three with two classes, two regression sets. */
+export type PlaygroundKind = 'xor' | 'spiral' | 'gaussian' | 'plane' | 'multi-gaussian';
+export const PLAYGROUND_KINDS: readonly PlaygroundKind[] = ['xor', 'spiral', 'gaussian', 'plane', 'multi-gaussian'];
+/** Kinds whose targets are numbers (regression), not classes. */
+export const REGRESSION_KINDS: readonly DataKind[] = ['plane', 'multi-gaussian'];
+/** Extra inputs computed from the two raw inputs x1, x2, as TensorFlow Playground offers them. */
+export type ExtraFeature = 'x1^2' | 'x2^2' | 'x1*x2' | 'sin(x1)' | 'sin(x2)';
+export type CsvDelimiter = 'auto' | ',' | ';' | '\t';
+
+/** Settings every kind of data has. */
+interface DataCommon {
   testSize: number;
   splitRandomState: number;
+  /** Inputs added after x1 and x2 (two-input data only); none when absent. */
+  extraFeatures?: ExtraFeature[];
+  /** Standardise every input with the training rows' mean and standard deviation; off when absent. */
+  standardize?: boolean;
 }
+
+export interface BlobsDataConfig extends DataCommon {
+  kind: 'blobs';
+  samples: number;
+  /** A number of centers drawn in (-10, 10), or the centers themselves (one point each). */
+  centers: number | number[][];
+  /** Absent when `centers` lists the points (their length is the number of features). */
+  features?: number;
+  clusterStd: number | number[];
+  randomState: number;
+}
+
+export interface MoonsDataConfig extends DataCommon {
+  kind: 'moons';
+  samples: number;
+  noise: number;
+  randomState: number;
+}
+
+export interface CirclesDataConfig extends DataCommon {
+  kind: 'circles';
+  samples: number;
+  noise: number;
+  factor: number;
+  randomState: number;
+}
+
+export interface PlaygroundDataConfig extends DataCommon {
+  kind: PlaygroundKind;
+  samples: number;
+  noise: number;
+  randomState: number;
+}
+
+export interface CsvDataConfig extends DataCommon {
+  kind: 'csv';
+  /** The CSV file, relative to the model file. */
+  path: string;
+  labelColumn: string;
+  /** Default: every other column with numbers in it. */
+  featureColumns?: string[];
+  delimiter: CsvDelimiter;
+}
+
+/** The model file's `data` section with its defaults filled in, one shape per kind. */
+export type DataConfig = BlobsDataConfig | MoonsDataConfig | CirclesDataConfig | PlaygroundDataConfig | CsvDataConfig;
 
 export interface ModelConfig {
   hidden: number[];
@@ -62,20 +118,73 @@ export interface NetworkConfig {
 
 export const modelSchema = schema;
 
-interface SchemaNode {
-  type?: string;
+type SchemaNode = {
+  type?: string | string[];
   default?: unknown;
-  properties?: Record<string, SchemaNode>;
+  const?: unknown;
+  enum?: unknown[];
+  required?: string[];
+  properties?: Record<string, SchemaNode | boolean>;
+  allOf?: SchemaNode[];
+  if?: SchemaNode;
+  then?: SchemaNode;
+};
+
+function typeOf(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
 }
 
-/** Deep copy of `value` with the schema's defaults filled in wherever a key is missing. */
+/**
+ * Whether `value` meets an `if` condition of the schema: the few keywords the model file's conditions use
+ * (`required`, and per property `const`, `enum`, `type`).
+ */
+function meets(cond: SchemaNode, value: Record<string, unknown>): boolean {
+  if (cond.required && !cond.required.every((k) => value[k] !== undefined)) return false;
+  for (const [key, sub] of Object.entries(cond.properties ?? {})) {
+    const v = value[key];
+    if (v === undefined || typeof sub === 'boolean') continue;
+    if ('const' in sub && sub.const !== v) return false;
+    if (sub.enum && !sub.enum.includes(v)) return false;
+    if (sub.type) {
+      const types = Array.isArray(sub.type) ? sub.type : [sub.type];
+      const t = typeOf(v);
+      if (!types.includes(t) && !(t === 'integer' && types.includes('number'))) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Deep copy of `value` with the schema's defaults filled in wherever a key is missing. Conditional parts
+ * (`allOf` of `if`/`then`, how the data section gives each kind its own settings) count when their condition
+ * holds: their defaults are filled in, and a key they forbid (`false`) gets no default.
+ */
 function fillDefaults(node: SchemaNode, value: unknown): unknown {
   if (value === undefined) value = structuredClone(node.default);
   if (node.properties && value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-    for (const [key, child] of Object.entries(node.properties)) {
-      const filled = fillDefaults(child, out[key]);
-      if (filled !== undefined) out[key] = filled;
+    const fill = (props: Record<string, SchemaNode | boolean>, forbidden: Set<string>) => {
+      for (const [key, child] of Object.entries(props)) {
+        if (typeof child === 'boolean' || forbidden.has(key)) continue;
+        const filled = fillDefaults(child, out[key]);
+        if (filled !== undefined) out[key] = filled;
+      }
+    };
+    // Conditions read keys of this level (data.kind): fill the plain defaults first, then settle the branches.
+    const branches = (node.allOf ?? []).filter((b) => b.if && b.then);
+    const held = () => branches.filter((b) => meets(b.if!, out)).map((b) => b.then!);
+    const forbiddenBy = (thens: SchemaNode[]) => new Set(thens.flatMap((t) => Object.entries(t.properties ?? {}).filter(([, c]) => c === false).map(([k]) => k)));
+    const before = { ...out };
+    fill(node.properties, new Set());
+    if (branches.length) {
+      const thens = held();
+      const forbidden = forbiddenBy(thens);
+      // A default a branch forbids is taken back (what the file itself says stays, for the validator to refuse).
+      for (const key of forbidden) if (before[key] === undefined) delete out[key];
+      for (const t of thens) fill(t.properties ?? {}, forbidden);
     }
     return out;
   }
@@ -87,7 +196,20 @@ function fillDefaults(node: SchemaNode, value: unknown): unknown {
  * (host and CLI) first; the webview only ever receives configs that the host has validated.
  */
 export function resolveConfig(raw: unknown): NetworkConfig {
-  return fillDefaults(schema as SchemaNode, raw ?? {}) as NetworkConfig;
+  return fillDefaults(schema as unknown as SchemaNode, raw ?? {}) as NetworkConfig;
+}
+
+/**
+ * The settings of the data section that apply to `data` (its kind, and for blobs whether the centers are
+ * listed), in the schema's order: what a settings view should show for it.
+ */
+export function dataSettings(data: Record<string, unknown>): string[] {
+  const node = (schema as unknown as SchemaNode).properties!.data as SchemaNode;
+  const filled = { kind: 'blobs', ...data };
+  const forbidden = new Set(
+    (node.allOf ?? []).filter((b) => b.if && b.then && meets(b.if, filled)).flatMap((b) => Object.entries(b.then!.properties ?? {}).filter(([, c]) => c === false).map(([k]) => k)),
+  );
+  return Object.keys(node.properties ?? {}).filter((k) => !forbidden.has(k));
 }
 
 /** The tutorial's program: `{}` with the defaults filled in. */

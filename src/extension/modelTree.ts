@@ -47,6 +47,35 @@ export function schemaField(path: string[]): SchemaField {
   return node;
 }
 
+interface SchemaCondition {
+  properties?: Record<string, { const?: unknown; enum?: unknown[]; type?: string }>;
+  required?: string[];
+}
+
+/** Does a section's value meet an `if` of the schema (the subset of JSON Schema our schema uses)? */
+function meets(cond: SchemaCondition, resolved: Record<string, unknown>, raw: unknown): boolean {
+  const written = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  if (cond.required?.some((k) => !(k in written))) return false;
+  return Object.entries(cond.properties ?? {}).every(([k, c]) => {
+    const v = resolved[k];
+    if ('const' in c && v !== c.const) return false;
+    if (c.enum && !c.enum.includes(v)) return false;
+    if (c.type === 'array' && !Array.isArray(v)) return false;
+    return true;
+  });
+}
+
+/** Fields the schema rules out for this section's current choices (`"field": false` in a matching `then`). */
+export function hiddenFields(section: string, resolved: Record<string, unknown>, raw: unknown): Set<string> {
+  const rules = ((schemaField([section]) as { allOf?: { if: SchemaCondition; then: { properties?: Record<string, unknown> } }[] }).allOf ?? []);
+  const hidden = new Set<string>();
+  for (const rule of rules) {
+    if (!meets(rule.if, resolved, raw)) continue;
+    for (const [k, v] of Object.entries(rule.then.properties ?? {})) if (v === false) hidden.add(k);
+  }
+  return hidden;
+}
+
 /** A field's kind for menus: enum, integer, number or boolean. */
 export function fieldKind(f: SchemaField): 'enum' | 'integer' | 'number' | 'boolean' | 'other' {
   if (f.enum) return 'enum';
@@ -124,7 +153,9 @@ export class ModelTreeProvider extends Disposable implements vscode.TreeDataProv
         return [{ kind: 'layers', widths: c.model.hidden }, this.field(['model', 'activation'], c.model.activation), this.field(['model', 'dropout'], c.model.dropout)];
       }
       const section = c[node.key] as unknown as Record<string, unknown>;
-      const fields = Object.keys(schemaField([node.key]).properties ?? {});
+      const hidden = hiddenFields(node.key, section, rawValueAt(this.raw, [node.key]));
+      // Only the fields that apply: e.g. no `noise` for blobs, no `centers` for moons.
+      const fields = Object.keys(schemaField([node.key]).properties ?? {}).filter((k) => !hidden.has(k) && section[k] !== undefined);
       return fields.map((key) => (key === 'earlyStopping' ? { kind: 'earlyStopping' as const, on: !!c.training.earlyStopping } : this.field([node.key, key], section[key])));
     }
     if (node.kind === 'layers') {
@@ -151,7 +182,9 @@ export class ModelTreeProvider extends Disposable implements vscode.TreeDataProv
         return item;
       }
       case 'section': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+        // Network and Training are what the chapter asks a learner to change; Data and Backend start folded.
+        const open = node.key === 'model' || node.key === 'training';
+        const item = new vscode.TreeItem(node.label, open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         item.contextValue = `nn.section.${node.key}`;
         item.iconPath = new vscode.ThemeIcon({ data: 'database', model: 'circuit-board', training: 'rocket', backend: 'server-process' }[node.key]);
         item.tooltip = schemaField([node.key]).description;

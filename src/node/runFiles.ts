@@ -2,8 +2,10 @@
  * The files of a run folder, built from a run's result: the same for the CLI and the extension host.
  */
 import { CpuBackend } from '../core/backends/cpu';
-import { BoundaryMapper, GRID_SIZE } from '../core/boundary';
-import { boundarySvg } from '../core/export/boundarySvg';
+import type { TrainingBackend } from '../core/backends/backend';
+import { BoundaryMapper, GRID_SIZE, plotOf } from '../core/boundary';
+import { boundaryNoteSvg, boundarySvg } from '../core/export/boundarySvg';
+import { ConfusionMatrix, confusionMatrices } from '../core/export/confusion';
 import { finalMetrics, metricsCsv, modelFile, runRecord, RunInfo, RunResult } from '../core/export/runRecord';
 import { pointSet } from '../core/trainer';
 import type { RunFiles } from './runFolder';
@@ -13,36 +15,65 @@ export function runFiles(result: RunResult, info: Omit<RunInfo, 'files'>, extra:
     'metrics.csv': metricsCsv(result.history),
     'model.json': JSON.stringify(modelFile(result)) + '\n',
   };
-  const svg = boundaryPicture(result);
+  const engine = finalEngine(result);
+  const confusion = confusionMatrices(result.dataset, engine, outputsOf(result));
+  const svg = boundaryPicture(result, engine, confusion);
   if (svg) files['boundary.svg'] = svg;
   Object.assign(files, extra);
   const names = ['run.json', ...Object.keys(files)];
-  files['run.json'] = JSON.stringify(runRecord(result, { ...info, files: names }), null, 1) + '\n';
+  files['run.json'] = JSON.stringify(runRecord(result, { ...info, files: names }, { confusion }), null, 1) + '\n';
   return files;
 }
 
-/** The boundary picture of the run's final weights, for 2-D data (null otherwise). */
-export function boundaryPicture(r: RunResult): string | null {
+function outputsOf(r: RunResult): number {
+  return r.spec.sizes[r.spec.sizes.length - 1];
+}
+
+/** A CPU engine holding the final weights: it computes the map and the confusion matrix, whichever engine trained them. */
+function finalEngine(r: RunResult): TrainingBackend {
   const ds = r.dataset;
-  if (ds.features !== 2) return null;
-  const outputs = r.spec.sizes[r.spec.sizes.length - 1];
   const t = r.config.training;
-  // A CPU engine holding the final weights computes the map, whichever engine trained them.
-  const engine = new CpuBackend({
+  return new CpuBackend({
     spec: r.spec, loss: t.loss, optimizer: t.optimizer, optimizerSettings: t, theta: r.params,
     train: pointSet(ds, ds.trainIdx), test: pointSet(ds, ds.testIdx), l1: 0, dropout: 0, seed: 0, maxPredictRows: GRID_SIZE * GRID_SIZE,
   });
-  const grid = new BoundaryMapper(ds.X, ds.n, 2, outputs, t.loss).update(engine);
+}
+
+/**
+ * The boundary picture of the run's final weights: the map on the data's two raw inputs (extra features and
+ * standardisation applied inside), or for data with more inputs a note saying where the results are, with
+ * the confusion matrix for classification.
+ */
+export function boundaryPicture(r: RunResult, engine: TrainingBackend = finalEngine(r), confusion?: ConfusionMatrix | null): string | null {
+  const ds = r.dataset;
+  const t = r.config.training;
   const m = finalMetrics(r);
   const acc = m && m.testAccuracy !== null ? `test accuracy ${m.testAccuracy.toFixed(4)}, ` : '';
+  const title = `${r.config.name}: decision boundary`;
+  const subtitle = `${r.spec.sizes.join('-')} ${r.spec.activations.join('/') || 'linear'}, ${t.optimizer} lr ${t.learningRate}, epoch ${r.modelEpoch}: ${acc}${m ? `loss ${m.loss.toPrecision(4)}` : 'no epoch'}`;
+  const plot = plotOf(ds);
+  if (!plot) {
+    const names = ds.featureNames ? `: ${ds.featureNames.length > 12 ? ds.featureNames.slice(0, 12).join(', ') + ', ...' : ds.featureNames.join(', ')}` : '';
+    const where = ds.classes > 0 ? 'run.json holds the final metrics and the confusion matrix (below for the test points); metrics.csv the loss and accuracy of every epoch.' : 'run.json holds the final metrics; metrics.csv the loss of every epoch.';
+    return boundaryNoteSvg({
+      title: `${r.config.name}: no decision-boundary map`,
+      subtitle,
+      note: [`The data has ${ds.features} inputs${names}. A decision-boundary map is drawn over two inputs, so there is no picture for this run.`, where],
+      confusion: confusion === undefined ? confusionMatrices(ds, engine, outputsOf(r)) : confusion,
+    });
+  }
+  const grid = BoundaryMapper.forDataset(ds, outputsOf(r), t.loss).update(engine);
   return boundarySvg({
     grid,
-    X: ds.X,
+    X: plot.X,
     y: ds.y,
     trainIdx: ds.trainIdx,
     testIdx: ds.testIdx,
     classes: ds.classes,
-    title: `${r.config.name}: decision boundary`,
-    subtitle: `${r.spec.sizes.join('-')} ${r.spec.activations.join('/') || 'linear'}, ${t.optimizer} lr ${t.learningRate}, epoch ${r.modelEpoch}: ${acc}${m ? `loss ${m.loss.toPrecision(4)}` : 'no epoch'}`,
+    title,
+    subtitle,
+    axes: plot.axes,
+    labels: ds.labels,
+    inputs: ds.featureNames,
   });
 }

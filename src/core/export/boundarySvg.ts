@@ -7,6 +7,7 @@
 import { path as d3path } from 'd3-path';
 import { scaleLinear } from 'd3-scale';
 import type { BoundaryGrid } from '../boundary';
+import type { ConfusionMatrix } from './confusion';
 
 export interface BoundaryPicture {
   grid: BoundaryGrid;
@@ -18,6 +19,12 @@ export interface BoundaryPicture {
   classes: number;
   title: string;
   subtitle: string;
+  /** Names of the two axes (the data's raw inputs); default "Feature 1", "Feature 2". */
+  axes?: [string, string];
+  /** Class names for the legend (a CSV file's labels); default "Class 0", "Class 1", ... */
+  labels?: string[];
+  /** The network's inputs when they are more than the two axes (extra features): listed under the legend. */
+  inputs?: string[];
 }
 
 const WIDTH = 640;
@@ -41,6 +48,10 @@ function cellColour(value: number, cls: number | null, classes: number): string 
   if (classes === 0) return tint('#5b3fa8', value);
   if (cls === null) return value < 0.5 ? tint(CLASS_COLOURS[0], 1 - value * 2) : tint(CLASS_COLOURS[1], value * 2 - 1);
   return tint(CLASS_COLOURS[cls % CLASS_COLOURS.length], (value - 1 / classes) / (1 - 1 / classes));
+}
+
+function shorten(s: string, max: number): string {
+  return s.length > max ? s.slice(0, max - 1) + '\u2026' : s;
 }
 
 function escapeXml(s: string): string {
@@ -113,8 +124,9 @@ export function boundarySvg(p: BoundaryPicture): string {
   axes.push(`<rect x="${x0}" y="${y1}" width="${x1 - x0}" height="${y0 - y1}" fill="none" stroke="#444"/>`);
   for (const t of x.ticks(8)) axes.push(`<line x1="${x(t)}" x2="${x(t)}" y1="${y0}" y2="${y0 + 5}" stroke="#444"/><text x="${x(t)}" y="${y0 + 18}" text-anchor="middle">${t}</text>`);
   for (const t of y.ticks(8)) axes.push(`<line x1="${x0 - 5}" x2="${x0}" y1="${y(t)}" y2="${y(t)}" stroke="#444"/><text x="${x0 - 8}" y="${y(t) + 4}" text-anchor="end">${t}</text>`);
-  axes.push(`<text x="${(x0 + x1) / 2}" y="${HEIGHT - 8}" text-anchor="middle">Feature 1</text>`);
-  axes.push(`<text transform="translate(16 ${(y0 + y1) / 2}) rotate(-90)" text-anchor="middle">Feature 2</text>`);
+  const [ax1, ax2] = p.axes ?? ['Feature 1', 'Feature 2'];
+  axes.push(`<text x="${(x0 + x1) / 2}" y="${HEIGHT - 8}" text-anchor="middle">${escapeXml(ax1)}</text>`);
+  axes.push(`<text transform="translate(16 ${(y0 + y1) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(ax2)}</text>`);
 
   const legend: string[] = [];
   const lx = WIDTH - MARGIN.right + 16;
@@ -122,7 +134,7 @@ export function boundarySvg(p: BoundaryPicture): string {
   const shown = p.classes === 0 ? 1 : p.classes;
   for (let c = 0; c < shown; c++) {
     const col = CLASS_COLOURS[c % CLASS_COLOURS.length];
-    legend.push(`<circle cx="${lx + 5}" cy="${ly}" r="4" fill="${col}"/><text x="${lx + 16}" y="${ly + 4}">${p.classes ? `Class ${c}` : 'Points'}</text>`);
+    legend.push(`<circle cx="${lx + 5}" cy="${ly}" r="4" fill="${col}"/><text x="${lx + 16}" y="${ly + 4}">${p.classes ? escapeXml(shorten(p.labels?.[c] ?? `Class ${c}`, 16)) : 'Points'}</text>`);
     ly += 20;
   }
   legend.push(`<circle cx="${lx + 5}" cy="${ly}" r="4" fill="#888" stroke="#fff"/><text x="${lx + 16}" y="${ly + 4}">training point</text>`);
@@ -139,6 +151,14 @@ export function boundarySvg(p: BoundaryPicture): string {
   const top = p.classes === 0 ? vMax.toPrecision(3) : p.classes === 2 ? '1.0' : 'sure';
   const bottom = p.classes === 0 ? vMin.toPrecision(3) : p.classes === 2 ? '0.0' : 'unsure';
   legend.push(`<text x="${lx + 22}" y="${ly + 9}">${top}</text><text x="${lx + 22}" y="${ly + 110}">${bottom}</text>`);
+  if (p.inputs && p.inputs.length > 2) {
+    ly += 140;
+    legend.push(`<text x="${lx}" y="${ly}" font-weight="bold">Network inputs</text>`);
+    for (const name of p.inputs.slice(0, 12)) {
+      ly += 16;
+      legend.push(`<text x="${lx}" y="${ly}">${escapeXml(shorten(name, 20))}</text>`);
+    }
+  }
 
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12" fill="#222">`,
@@ -150,6 +170,86 @@ export function boundarySvg(p: BoundaryPicture): string {
     `<g>${test.join('')}</g>`,
     `<g>${axes.join('')}</g>`,
     `<g>${legend.join('')}</g>`,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+export interface NotePicture {
+  title: string;
+  subtitle: string;
+  /** Why there is no map, and where the results are, in plain words (one paragraph per entry). */
+  note: string[];
+  /** Classification: drawn as a table of the test points. */
+  confusion?: ConfusionMatrix | null;
+}
+
+/** Words of `text` in lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** Largest confusion matrix drawn as a table; bigger ones are only in run.json. */
+const MAX_TABLE_CLASSES = 12;
+
+/**
+ * `boundary.svg` for data the map cannot show (more than two inputs): the reason in plain words and, for
+ * classification, the test points' confusion matrix as a table.
+ */
+export function boundaryNoteSvg(p: NotePicture): string {
+  const out: string[] = [];
+  let y = 80;
+  const left = MARGIN.left;
+  out.push(`<rect x="${left - 12}" y="${y - 22}" width="${WIDTH - 2 * (left - 12)}" height="0" fill="#f3f3f3" stroke="#bbb" id="note-box"/>`);
+  const boxTop = y - 22;
+  for (const para of p.note) {
+    for (const l of wrap(para, 84)) {
+      out.push(`<text x="${left}" y="${y}">${escapeXml(l)}</text>`);
+      y += 17;
+    }
+    y += 6;
+  }
+  out[0] = out[0].replace('height="0"', `height="${y - boxTop - 8}"`).replace(' id="note-box"', '');
+  const cm = p.confusion;
+  if (cm && cm.labels.length <= MAX_TABLE_CLASSES) {
+    const k = cm.labels.length;
+    y += 20;
+    out.push(`<text x="${left}" y="${y}" font-weight="bold">Test points: true class (rows) and predicted class (columns)</text>`);
+    y += 14;
+    const labelW = 120;
+    const cell = Math.min(80, Math.floor((WIDTH - left - labelW - 30) / k), Math.floor((HEIGHT - y - 40) / (k + 1)));
+    const x0 = left + labelW;
+    for (let j = 0; j < k; j++) {
+      out.push(`<text x="${x0 + j * cell + cell / 2}" y="${y + cell * 0.6}" text-anchor="middle" font-size="11">${escapeXml(shorten(cm.labels[j], Math.max(3, Math.floor(cell / 6.5))))}</text>`);
+    }
+    y += cell;
+    for (let t = 0; t < k; t++) {
+      const row = cm.test[t];
+      const total = row.reduce((a, b) => a + b, 0);
+      out.push(`<text x="${x0 - 8}" y="${y + t * cell + cell / 2 + 4}" text-anchor="end">${escapeXml(shorten(cm.labels[t], 16))}</text>`);
+      for (let j = 0; j < k; j++) {
+        const share = total ? row[j] / total : 0;
+        const colour = mix('#f7f7f7', j === t ? CLASS_COLOURS[0] : CLASS_COLOURS[1], HEAT_STRENGTH * share);
+        out.push(`<rect x="${x0 + j * cell}" y="${y + t * cell}" width="${cell}" height="${cell}" fill="${colour}" stroke="#ffffff"/>`);
+        out.push(`<text x="${x0 + j * cell + cell / 2}" y="${y + t * cell + cell / 2 + 4}" text-anchor="middle">${row[j]}</text>`);
+      }
+    }
+  }
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12" fill="#222">`,
+    `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
+    `<text x="${MARGIN.left}" y="24" font-size="16" font-weight="bold">${escapeXml(p.title)}</text>`,
+    `<text x="${MARGIN.left}" y="42" fill="#555">${escapeXml(p.subtitle)}</text>`,
+    `<g>${out.join('')}</g>`,
     '</svg>',
     '',
   ].join('\n');

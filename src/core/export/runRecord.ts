@@ -3,7 +3,8 @@
  * functions of the trainer, shared by the CLI and the extension host (which both write the same run folder).
  */
 import type { NetworkConfig } from '../config';
-import type { Dataset } from '../data/dataset';
+import type { CsvSource, Dataset } from '../data/dataset';
+import type { ConfusionMatrix } from './confusion';
 import { toLayerParams, LayerParams, NetworkSpec } from '../network';
 import type { EpochMetrics, Trainer, TrainingStatus } from '../trainer';
 
@@ -50,14 +51,44 @@ export interface RunRecord {
   config: NetworkConfig;
   backend: string;
   versions: Record<string, string>;
-  dataset: { kind: string; samples: number; features: number; classes: number; train: number; test: number };
+  dataset: RunDataset;
   network: { sizes: number[]; activations: string[]; parameters: number };
   history: EpochMetrics[];
   /** Metrics of the weights saved in model.json (after early stopping: the best epoch's). */
   final: EpochMetrics | null;
+  /** Classification: true class (rows) against predicted class (columns) for the weights in model.json. */
+  confusion?: ConfusionMatrix;
   timing: { trainMs: number; epochsPerSecond: number };
   /** Files of the run folder, beside run.json. */
   files: string[];
+}
+
+export interface RunDataset {
+  kind: string;
+  samples: number;
+  /** Network inputs (raw inputs plus extra features). */
+  features: number;
+  classes: number;
+  train: number;
+  test: number;
+  /** The network's inputs by name, in order (x1, x2, x1^2, ... or a CSV file's columns). */
+  featureNames?: string[];
+  /** A CSV file's class labels and the class index each became. */
+  labelMapping?: Record<string, number>;
+  /** The CSV file the data came from. */
+  source?: CsvSource;
+  /** Inputs were standardised with these (training rows' mean and standard deviation), input by input. */
+  standardization?: { mean: number[]; std: number[] };
+}
+
+/** What run.json says about the data: its size and, where they apply, names, labels, file and scaling. */
+export function runDataset(config: NetworkConfig, ds: Dataset): RunDataset {
+  const out: RunDataset = { kind: config.data.kind, samples: ds.n, features: ds.features, classes: ds.classes, train: ds.trainIdx.length, test: ds.testIdx.length };
+  if (ds.featureNames) out.featureNames = ds.featureNames;
+  if (ds.labels) out.labelMapping = Object.fromEntries(ds.labels.map((s, k) => [s, k]));
+  if (ds.source) out.source = ds.source;
+  if (ds.standardization) out.standardization = ds.standardization;
+  return out;
 }
 
 export interface RunInfo {
@@ -74,8 +105,7 @@ export function finalMetrics(r: RunResult): EpochMetrics | null {
   return h[r.modelEpoch - 1] ?? h[h.length - 1];
 }
 
-export function runRecord(r: RunResult, info: RunInfo): RunRecord {
-  const ds = r.dataset;
+export function runRecord(r: RunResult, info: RunInfo, extras: { confusion?: ConfusionMatrix | null } = {}): RunRecord {
   const epochs = r.history.length;
   return {
     formatVersion: RUN_FORMAT_VERSION,
@@ -86,10 +116,11 @@ export function runRecord(r: RunResult, info: RunInfo): RunRecord {
     config: r.config,
     backend: r.backend,
     versions: info.versions,
-    dataset: { kind: r.config.data.kind, samples: ds.n, features: ds.features, classes: ds.classes, train: ds.trainIdx.length, test: ds.testIdx.length },
+    dataset: runDataset(r.config, r.dataset),
     network: { sizes: r.spec.sizes, activations: r.spec.activations, parameters: r.params.length },
     history: r.history,
     final: finalMetrics(r),
+    ...(extras.confusion ? { confusion: extras.confusion } : {}),
     timing: { trainMs: info.trainMs, epochsPerSecond: info.trainMs > 0 ? (epochs * 1000) / info.trainMs : 0 },
     files: info.files,
   };
