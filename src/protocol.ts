@@ -4,6 +4,7 @@
  * `parseFromWebview` has checked its shape.
  */
 import type { NetworkConfig } from './core/config';
+import type { DataSources } from './core/data/dataset';
 import type { LayerParams } from './core/network';
 import type { EpochMetrics, TrainingStatus } from './core/trainer';
 
@@ -29,6 +30,8 @@ export interface LoadMessage {
   config: NetworkConfig;
   settings: PanelSettings;
   autoStart: boolean;
+  /** The CSV file's text and name for `data.kind` "csv" (the webview cannot read the workspace). */
+  sources: DataSources;
 }
 
 /** A control from the host (Stop Training command, Cancel in the progress notification). */
@@ -71,6 +74,8 @@ export interface ShowRunMessage {
   modelEpoch: number;
   layers: LayerParams[];
   backend: string;
+  /** The CSV file's text for `data.kind` "csv", when it could still be read. */
+  sources: DataSources;
 }
 
 export type ToWebviewMessage = LoadMessage | ControlMessage | ConfigChangedMessage | RunSavedMessage | RunSaveFailedMessage | ShowRunMessage;

@@ -314,7 +314,7 @@ function load(m: LoadMessage): void {
         return;
       }
       s.worker = w;
-      w.post({ type: 'init', config: m.config, frameIntervalMs: m.settings.frameIntervalMs, backend: m.settings.backend, autoStart: m.autoStart });
+      w.post({ type: 'init', config: m.config, frameIntervalMs: m.settings.frameIntervalMs, backend: m.settings.backend, autoStart: m.autoStart, sources: m.sources ?? {} });
       for (const a of s.queued.splice(0)) w.post({ type: 'control', action: a });
       invalidate();
     })
@@ -336,7 +336,7 @@ function showRun(m: ShowRunMessage): void {
   showDiagnosis(m.status, m.diagnosis);
   view.mode = m.status === 'finished' ? 'past' : m.status;
   try {
-    const b = pastRunBoundary(m.config, m.layers);
+    const b = pastRunBoundary(m.config, m.layers, m.sources ?? {});
     view.classes = b.classes;
     boundary.setScene(b.scene, b.why);
     view.grid = b.grid;

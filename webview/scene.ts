@@ -5,9 +5,9 @@
  * here too, from its saved layers on a CPU engine: one forward pass over the grid, no training.
  */
 import { CpuBackend } from '../src/core/backends/cpu';
-import { BoundaryMapper, GRID_SIZE } from '../src/core/boundary';
+import { BoundaryMapper, GRID_SIZE, plotOf } from '../src/core/boundary';
 import type { NetworkConfig } from '../src/core/config';
-import { buildDataset, Dataset } from '../src/core/data/dataset';
+import { buildDataset, Dataset, DataSources } from '../src/core/data/dataset';
 import { LOSSES } from '../src/core/losses';
 import { fromLayerParams, LayerParams, specFromConfig } from '../src/core/network';
 import { Trainer } from '../src/core/trainer';
@@ -36,28 +36,41 @@ export function sceneFromReady(r: ReadyReply): BoundaryScene | null {
   return r.bounds && r.points ? scene(r.bounds, r.points, r.classes) : null;
 }
 
+/** The map over the data's two raw axes (extra features and standardisation are applied inside). */
 export function mapperFor(config: NetworkConfig, ds: Dataset): BoundaryMapper {
   const outputs = LOSSES[config.training.loss].outputs(ds.classes);
-  return new BoundaryMapper(ds.X, ds.n, ds.features, outputs, config.training.loss, GRID_SIZE);
+  return BoundaryMapper.forDataset(ds, outputs, config.training.loss, GRID_SIZE);
 }
 
 /** The scene of a dataset whose map `m` spans (the worker's, or one rebuilt here). */
 export function sceneOf(ds: Dataset, m: BoundaryMapper): BoundaryScene {
   const g = m.grid;
-  return scene({ size: g.size, xMin: g.xMin, xMax: g.xMax, yMin: g.yMin, yMax: g.yMax }, { X: ds.X, y: ds.y, trainIdx: ds.trainIdx, testIdx: ds.testIdx }, ds.classes);
+  const X = plotOf(ds)?.X ?? ds.X;
+  return scene({ size: g.size, xMin: g.xMin, xMax: g.xMax, yMin: g.yMin, yMax: g.yMax }, { X, y: ds.y, trainIdx: ds.trainIdx, testIdx: ds.testIdx }, ds.classes);
 }
 
 /** The scene of a config's data, rebuilt here; null (with the reason) when it has no map. */
-export function sceneFromConfig(config: NetworkConfig): { scene: BoundaryScene | null; why: string; classes: number } {
-  const ds = buildDataset(config);
-  if (ds.features !== 2) return { scene: null, why: noMapReason(ds.features), classes: ds.classes };
+export function sceneFromConfig(config: NetworkConfig, sources: DataSources = {}): { scene: BoundaryScene | null; why: string; classes: number } {
+  let ds: Dataset;
+  try {
+    ds = buildDataset(config, sources);
+  } catch (e) {
+    // A CSV whose text this page no longer has (after a reload): no map until the next run.
+    return { scene: null, why: `No map: ${(e as Error).message}`, classes: 0 };
+  }
+  if (!plotOf(ds)) return { scene: null, why: noMapReason(ds.features), classes: ds.classes };
   return { scene: sceneOf(ds, mapperFor(config, ds)), why: '', classes: ds.classes };
 }
 
 /** A past run's scene and final map, from its saved layers. Throws a plain message when the layers do not fit. */
-export function pastRunBoundary(config: NetworkConfig, layers: LayerParams[]): { scene: BoundaryScene | null; grid: GridValues | null; why: string; classes: number } {
-  const ds = buildDataset(config);
-  if (ds.features !== 2) return { scene: null, grid: null, why: noMapReason(ds.features), classes: ds.classes };
+export function pastRunBoundary(config: NetworkConfig, layers: LayerParams[], sources: DataSources = {}): { scene: BoundaryScene | null; grid: GridValues | null; why: string; classes: number } {
+  let ds: Dataset;
+  try {
+    ds = buildDataset(config, sources);
+  } catch (e) {
+    return { scene: null, grid: null, why: `No map: ${(e as Error).message}`, classes: 0 };
+  }
+  if (!plotOf(ds)) return { scene: null, grid: null, why: noMapReason(ds.features), classes: ds.classes };
   const spec = specFromConfig(config, ds.features, ds.classes);
   const theta = fromLayerParams(spec, layers);
   // The trainer only sets up the engine with these weights; no epoch is run.

@@ -6,7 +6,7 @@
  * Bundled on its own (dist/worker.js) and started by the page from a blob: URL: the webview's CSP forbids
  * importScripts and a worker from the resource origin, so everything it needs is in this one file.
  */
-import { BoundaryMapper, GRID_SIZE } from '../src/core/boundary';
+import { BoundaryMapper, GRID_SIZE, plotOf } from '../src/core/boundary';
 import type { NetworkConfig } from '../src/core/config';
 import { buildDataset, Dataset } from '../src/core/data/dataset';
 import { EpochMetrics, Trainer } from '../src/core/trainer';
@@ -53,10 +53,10 @@ class Run {
   constructor(req: InitRequest) {
     this.config = req.config;
     this.frameIntervalMs = Math.max(MIN_FRAME_MS, req.frameIntervalMs || 0);
-    this.dataset = buildDataset(req.config);
+    this.dataset = buildDataset(req.config, req.sources);
     this.engine = pickEngine(req.backend !== 'auto' ? req.backend : req.config.backend);
     this.trainer = this.newTrainer();
-    this.mapper = this.dataset.features === 2 ? mapperFor(req.config, this.dataset) : null;
+    this.mapper = plotOf(this.dataset) ? mapperFor(req.config, this.dataset) : null;
     this.scene = this.mapper ? sceneOf(this.dataset, this.mapper) : null;
   }
 
@@ -72,8 +72,10 @@ class Run {
   sendReady(): void {
     const ds = this.dataset;
     const m = this.mapper;
-    const points = m
-      ? { X: ds.X.slice(), y: ds.y.slice(), trainIdx: ds.trainIdx.slice(), testIdx: ds.testIdx.slice() }
+    // The map's points are the two raw axes (before extra features and standardisation).
+    const plot = plotOf(ds);
+    const points = m && plot
+      ? { X: plot.X.slice(), y: ds.y.slice(), trainIdx: ds.trainIdx.slice(), testIdx: ds.testIdx.slice() }
       : null;
     post(
       {

@@ -5,6 +5,7 @@
  * Typed arrays travel as transferables: a grid or a parameter vector is moved, not copied.
  */
 import type { BackendName, NetworkConfig } from '../src/core/config';
+import type { DataSources } from '../src/core/data/dataset';
 import type { EpochMetrics } from '../src/core/trainer';
 import type { EndStatus } from '../src/protocol';
 
@@ -24,6 +25,8 @@ export interface InitRequest {
   /** The engine asked for (the panel setting wins over the model file's `backend`). */
   backend: BackendName;
   autoStart: boolean;
+  /** CSV text for `data.kind` "csv". */
+  sources: DataSources;
 }
 
 /** A control from the user's buttons or from the host. */

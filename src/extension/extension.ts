@@ -12,6 +12,7 @@ import { newModelFile } from './newModelFile';
 import { TrainingStatusBar } from './progress';
 import { showRunPanel } from './runPanel';
 import { listRuns, runDescription, RunsTreeProvider } from './runsTree';
+import { prepareRun } from './prepareRun';
 import { PanelHost, TrainingPanel } from './trainingPanel';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -95,9 +96,10 @@ export function activate(context: vscode.ExtensionContext): void {
       const file = await chooseModelFile(uri instanceof vscode.Uri ? uri : undefined, active, createModel);
       if (!file) return;
       active.set(file);
-      const panel = panelFor(file);
-      if (options?.revealOnly) panel.reveal();
-      else await panel.train(true);
+      if (options?.revealOnly) return panelFor(file).reveal();
+      // Check before opening a panel: a wrong file gets its problem shown, not an empty panel.
+      const prepared = await prepareRun(file);
+      if (prepared) panelFor(file).start(prepared, true);
     }),
   );
   sub(

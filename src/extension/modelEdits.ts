@@ -5,9 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { ACTIVATION_NAMES } from '../core/activations';
-import { hiddenActivation, modelSchema, NetworkConfig } from '../core/config';
-import { editModel, readModel } from './modelDocument';
-import { fieldKind, ModelNode, SchemaField, schemaField } from './modelTree';
+import { hiddenActivation, modelSchema, NetworkConfig, resolveConfig } from '../core/config';
+import { editModel, rawValueAt, readModel } from './modelDocument';
+import { fieldKind, hiddenFields, ModelNode, SchemaField, schemaField } from './modelTree';
 
 type Target = () => vscode.Uri | undefined;
 
@@ -87,7 +87,9 @@ export function registerModelEdits(target: Target): vscode.Disposable[] {
     else if (kind === 'enum') value = await pickEnum(key, f.enum!, node.value);
     else if (kind === 'boolean') value = await pickEnum(key, [true, false], node.value);
     else if (kind === 'integer' || kind === 'number') value = await inputNumber(key, f, node.value as number);
-    if (value !== undefined) await editModel(uri, node.path, value);
+    if (value === undefined) return;
+    await editModel(uri, node.path, value);
+    if (key === 'data.kind') await dropInapplicableDataKeys(uri);
   });
 
   const resetValue = withTarget(async (uri, node) => {
@@ -138,6 +140,20 @@ export function registerModelEdits(target: Target): vscode.Disposable[] {
     vscode.commands.registerCommand('nnTrainer.editLayerActivation', editLayerActivation),
     vscode.commands.registerCommand('nnTrainer.toggleEarlyStopping', toggleEarlyStopping),
   ];
+}
+
+/**
+ * After a change of data.kind, keys that belong to the old kind (blobs' `centers` once the data is moons)
+ * would make the file invalid: remove them, as a person switching datasets would.
+ */
+async function dropInapplicableDataKeys(uri: vscode.Uri): Promise<void> {
+  const read = readModel(await vscode.workspace.openTextDocument(uri));
+  const raw = rawValueAt(read.raw, ['data']);
+  if (!raw || typeof raw !== 'object') return;
+  const resolved = resolveConfig(read.raw).data as unknown as Record<string, unknown>;
+  for (const key of hiddenFields('data', resolved, raw)) {
+    if (key in (raw as Record<string, unknown>)) await editModel(uri, ['data', key], undefined);
+  }
 }
 
 /** A value given to a command instead of typed: checked as the input box would. */

@@ -4,7 +4,7 @@
  * dataset rebuilt from it, the parameters checked against the network's size, the PNG checked to be one.
  */
 import * as vscode from 'vscode';
-import { buildDataset } from '../core/data/dataset';
+import { buildDataset, DataSources } from '../core/data/dataset';
 import { runId } from '../core/export/runRecord';
 import { layout, specFromConfig } from '../core/network';
 import { validateConfig } from '../core/validate';
@@ -22,11 +22,11 @@ export function decodePng(dataUrl: string): Uint8Array {
 }
 
 /** Writes the run folder for a finished run; returns its Uri. */
-export async function writeRun(modelFile: vscode.Uri, msg: RunEndedMessage, version: string): Promise<vscode.Uri> {
+export async function writeRun(modelFile: vscode.Uri, msg: RunEndedMessage, version: string, sources: DataSources = {}): Promise<vscode.Uri> {
   const valid = validateConfig(msg.config);
   if (!valid.ok) throw new Error(`the panel ran a config that is not valid: ${valid.problems[0].message}`);
   const config = valid.config;
-  const dataset = buildDataset(config);
+  const dataset = buildDataset(config, sources);
   const spec = specFromConfig(config, dataset.features, dataset.classes);
   const size = layout(spec).size;
   if (msg.params.length !== size) throw new Error(`the panel sent ${msg.params.length} parameters; the network ${spec.sizes.join('-')} has ${size}`);

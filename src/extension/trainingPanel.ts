@@ -9,7 +9,9 @@ import type { NetworkConfig } from '../core/config';
 import { FromWebviewMessage, LoadMessage, parseFromWebview, RunEndedMessage, ToWebviewMessage } from '../protocol';
 import { Disposable } from './disposable';
 import { localRoots, panelHtml } from './html';
+import type { DataSources } from '../core/data/dataset';
 import { readModel } from './modelDocument';
+import { PreparedRun, prepareRun } from './prepareRun';
 import { displayPath } from './modelFiles';
 import { RunProgress, TrainingStatusBar } from './progress';
 import { writeRun } from './runWriter';
@@ -31,6 +33,8 @@ export class TrainingPanel extends Disposable {
   static readonly viewType = 'nnTrainer.trainingPanel';
   private runToken: string | undefined;
   private loaded: NetworkConfig | undefined;
+  /** The data files' text the loaded run uses (a CSV), to rebuild its dataset when the run is saved. */
+  private sources: DataSources = {};
   private ready = false;
   private queued: ToWebviewMessage[] = [];
   private progress: RunProgress | undefined;
@@ -69,28 +73,24 @@ export class TrainingPanel extends Disposable {
 
   /** Validates the model file and starts a run with it. Returns false (and says why) when it is not valid. */
   async train(autoStart = true): Promise<boolean> {
-    const doc = await vscode.workspace.openTextDocument(this.modelFile);
-    const read = readModel(doc);
-    if (!read.ok) {
-      const first = read.problems[0];
-      const more = read.problems.length > 1 ? ` (and ${read.problems.length - 1} more)` : '';
-      const choice = await vscode.window.showErrorMessage(`${displayPath(this.modelFile)}: ${first.message}${more}`, 'Show Problem');
-      if (choice) {
-        const editor = await vscode.window.showTextDocument(doc);
-        editor.selection = new vscode.Selection(first.range.start, first.range.end);
-        editor.revealRange(first.range);
-      }
-      return false;
-    }
+    const prepared = await prepareRun(this.modelFile);
+    if (!prepared) return false;
+    this.start(prepared, autoStart);
+    return true;
+  }
+
+  /** Loads a validated model and its data into the panel, and starts training when `autoStart`. */
+  start(prepared: PreparedRun, autoStart = true): void {
+    const { config, sources } = prepared;
     this.endProgress();
     this.runToken = randomBytes(8).toString('hex');
-    this.loaded = read.config;
+    this.loaded = config;
+    this.sources = sources;
     const settings = panelSettings();
-    if (read.config.backend === 'auto') read.config.backend = settings.backend;
-    this.post({ type: 'load', runToken: this.runToken, modelFile: displayPath(this.modelFile), config: read.config, settings, autoStart } satisfies LoadMessage);
+    if (config.backend === 'auto') config.backend = settings.backend;
+    this.post({ type: 'load', runToken: this.runToken, modelFile: displayPath(this.modelFile), config, settings, autoStart, sources } satisfies LoadMessage);
     this.reveal();
-    if (autoStart) this.startProgress(read.config);
-    return true;
+    if (autoStart) this.startProgress(config);
   }
 
   stop(): void {
@@ -158,7 +158,7 @@ export class TrainingPanel extends Disposable {
     const final = msg.history[msg.modelEpoch - 1];
     const summary = final ? (final.testAccuracy !== null ? `test accuracy ${final.testAccuracy.toFixed(3)}` : `test loss ${final.testLoss.toPrecision(3)}`) : 'no epoch';
     try {
-      const folder = await writeRun(this.modelFile, msg, this.host.version);
+      const folder = await writeRun(this.modelFile, msg, this.host.version, this.sources);
       const rel = displayPath(folder);
       this.post({ type: 'runSaved', runToken: msg.runToken, folder: rel });
       this.host.statusBar.ended(msg.config.name, `${msg.status}, ${summary}`, this.revealCommand());

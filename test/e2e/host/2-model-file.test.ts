@@ -53,3 +53,19 @@ describe('NN Trainer in a real VS Code: the model file', () => {
     fs.unlinkSync(bad);
   });
 });
+
+describe('NN Trainer in a real VS Code: switching the dataset', () => {
+  it('changing data.kind in the Model view removes the old kind\'s keys, so the file stays valid', async () => {
+    const file = path.join(workspaceDir(), 'switch.nn.json');
+    fs.writeFileSync(file, JSON.stringify({ data: { kind: 'blobs', samples: 300, centers: 2, clusterStd: 1.5 } }, null, 2));
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
+    await new Promise((r) => setTimeout(r, 300)); // the Model view follows the active editor
+    await vscode.commands.executeCommand('nnTrainer.editValue', { kind: 'field', path: ['data', 'kind'], field: { enum: ['blobs', 'moons'] }, value: 'blobs', isSet: true }, 'moons');
+    const data = (readJson(file) as { data: Record<string, unknown> }).data;
+    assert.strictEqual(data.kind, 'moons');
+    assert.strictEqual(data.samples, 300);
+    assert.ok(!('centers' in data) && !('clusterStd' in data), `blobs keys removed: ${JSON.stringify(data)}`);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    fs.unlinkSync(file);
+  });
+});
