@@ -1,7 +1,8 @@
 // `npm test`: type-check, build, then every suite in turn, and one closing line `N passed, N failed`.
 //   unit     mocha on src/core and the CLI (Node)
 //   browser  the panel's webview in a real Chromium with real WebGL, under the real CSP (playwright-core)
-//   e2e      the extension in a real VS Code workbench (code-server) driven by Chromium
+//   e2e      the extension in a real VS Code workbench (code-server) driven by Chromium, then the packaged
+//            .vsix installed into it and driven again
 // A suite that crashes counts as one failure. NN_SKIP_E2E=1 skips the workbench suites (said loudly,
 // never counted as passed): for a quick local run only; CI runs everything.
 import { spawn } from 'child_process';
@@ -79,7 +80,13 @@ if (ok) {
     await suite(`browser ${f}`, 'node', [join('test', 'browser', f)], closingLine);
   }
   if (process.env.NN_SKIP_E2E === '1') notes.push('e2e: SKIPPED (NN_SKIP_E2E=1): the workbench suites did not run');
-  else await suite('e2e (code-server)', 'bash', ['scripts/e2e/run-e2e.sh'], closingLine, { E2E_TESTS: 'out/test/e2e/host/index.js' });
+  else {
+    await suite('e2e (code-server)', 'bash', ['scripts/e2e/run-e2e.sh'], closingLine, { E2E_TESTS: 'out/test/e2e/host/index.js' });
+    // The package a user installs: built by vsce (minified bundles), installed into code-server, driven again.
+    if (await step('package (vsce)', 'npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--out', 'nn-trainer.vsix'])) {
+      await suite('e2e from the .vsix', 'bash', ['scripts/e2e/run-e2e.sh'], closingLine, { E2E_VSIX: 'nn-trainer.vsix', E2E_ARTIFACTS: 'test-results/e2e-vsix' });
+    }
+  }
 }
 
 console.log('\n=== summary');

@@ -41,3 +41,16 @@ describe('NN Trainer in a real VS Code: Train Network', () => {
     assert.deepStrictEqual(fs.readdirSync(runs).filter((n) => n.startsWith('.partial')), []);
   });
 });
+
+describe('NN Trainer in a real VS Code: past runs', () => {
+  it('Open Results shows a past run in its own panel', async () => {
+    await extension();
+    const runs = runFolders(path.join(workspaceDir(), 'runs'));
+    assert.ok(runs.length > 0, 'a run from the test before');
+    const folder = runs[runs.length - 1];
+    await vscode.commands.executeCommand('nnTrainer.openRun', vscode.Uri.file(folder));
+    const id = path.basename(folder);
+    const tab = await waitFor('the run panel', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === `Run: ${id}`), 20_000);
+    assert.ok(tab.input instanceof vscode.TabInputWebview);
+  });
+});
