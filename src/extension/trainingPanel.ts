@@ -105,7 +105,7 @@ export class TrainingPanel extends Disposable {
   private startProgress(config: NetworkConfig): void {
     this.training = true;
     this.host.onTrainingChanged();
-    this.progress = new RunProgress(`Training ${config.name} (${TrainingPanel.title(this.modelFile).slice(7)})`, () => this.stop());
+    this.progress = new RunProgress(`Training ${config.name} (${displayPath(this.modelFile)})`, () => this.stop());
   }
 
   private endProgress(): void {

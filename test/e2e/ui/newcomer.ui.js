@@ -43,19 +43,9 @@ module.exports = async function (page, ctx) {
   for (let i = 0; i < 40 && !fs.existsSync(model); i++) await page.waitForTimeout(250);
   assert.ok(fs.existsSync(model), 'New Model File wrote tutorial.nn.json');
 
-  // --- first run: the tutorial
+  // --- first run: the tutorial, start to finish
   await wb.runCommand(page, 'NN Trainer: Train Network');
   const frame = await wb.webviewFrame(page, '#boundary-canvas', { timeout: 60000 });
-  const losses = [];
-  for (let i = 0; i < 60 && losses.length < 3; i++) {
-    const t = (await frame.locator('#loss-value').textContent().catch(() => '')) || '';
-    const v = parseFloat(t);
-    if (Number.isFinite(v) && (!losses.length || v !== losses[losses.length - 1])) losses.push(v);
-    await page.waitForTimeout(150);
-  }
-  ctx.log('loss readings', losses.join(' -> '));
-  assert.ok(losses.length >= 2, `the loss text changed while training (saw ${losses.join(', ')})`);
-  assert.ok(losses[losses.length - 1] < losses[0], `the loss decreased: ${losses.join(' -> ')}`);
   const first = await waitForNewRun(runsDir, 0);
   const colours = await canvasColours(frame);
   assert.ok(colours > 20, `the boundary canvas is drawn (${colours} distinct colours)`);
@@ -65,29 +55,69 @@ module.exports = async function (page, ctx) {
   assert.strictEqual(run1.final.testAccuracy, 1);
   assert.deepStrictEqual(run1.network.sizes, [2, 10, 1]);
 
-  // --- widen the hidden layer from the Model view: click "layer 1", type the new width
+  // --- the Model view: widen the hidden layer and ask for many more epochs (click a row, type, Enter)
   await page.locator('.activitybar .action-item a[aria-label^="NN Trainer"]').first().click();
-  const layerRow = page.locator('.monaco-list-row', { hasText: /^\s*layer 1/ }).first();
-  await layerRow.waitFor({ timeout: 20000 });
+  const editRow = async (label, value) => {
+    // A tree row's label and value sit in separate elements: match the label exactly.
+    const row = page.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${label}\\s*$`) }) }).first();
+    await row.waitFor({ timeout: 20000 });
+    await row.click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10000 });
+    await input.fill(String(value));
+    await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: 10000 });
+  };
+  await editRow('layer 1', 20);
+  await editRow('epochs', 50000);
   await wb.screenshot(page, 'newcomer-2-model-view');
-  await layerRow.click();
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
-  await input.fill('20');
-  await page.keyboard.press('Enter');
+  let written = {};
   for (let i = 0; i < 40; i++) {
-    if (JSON.parse(fs.readFileSync(model, 'utf8')).model.hidden[0] === 20) break;
+    written = JSON.parse(fs.readFileSync(model, 'utf8'));
+    if (written.model.hidden[0] === 20 && written.training.epochs === 50000) break;
     await page.waitForTimeout(250);
   }
-  assert.deepStrictEqual(JSON.parse(fs.readFileSync(model, 'utf8')).model.hidden, [20], 'the Model view wrote the new width into the file');
+  assert.deepStrictEqual([written.model.hidden, written.training.epochs], [[20], 50000], 'the Model view wrote both edits into the file');
 
-  // --- second run, from the panel's Train button
-  const trainButton = frame.locator('#btn-train');
-  await trainButton.click();
+  // --- the panel offers to restart with the changed file; watch the loss fall, then Stop
+  const restart = frame.locator('#btn-restart');
+  await restart.waitFor({ state: 'visible', timeout: 20000 });
+  await restart.click();
+  // Readings count only once the new run is on screen.
+  for (let i = 0; i < 100 && !/\/ 50000/.test((await frame.locator('#epoch').textContent().catch(() => '')) || ''); i++) await page.waitForTimeout(100);
+  const losses = [];
+  for (let i = 0; i < 120 && losses.length < 4; i++) {
+    const v = parseFloat((await frame.locator('#loss-value').textContent().catch(() => '')) || '');
+    if (Number.isFinite(v) && v !== losses[losses.length - 1]) losses.push(v);
+    await page.waitForTimeout(200);
+  }
+  ctx.log('loss readings', losses.join(' -> '));
+  assert.ok(losses.length >= 3, `the loss text changed while training (saw ${losses.join(', ')})`);
+  assert.ok(losses[losses.length - 1] < losses[0], `the loss decreased: ${losses.join(' -> ')}`);
+  await wb.screenshot(page, 'newcomer-3-training');
+  await frame.locator('#btn-stop').click();
   const second = await waitForNewRun(runsDir, 1);
   const run2 = JSON.parse(fs.readFileSync(path.join(second, 'run.json'), 'utf8'));
+  assert.strictEqual(run2.status, 'stopped');
   assert.deepStrictEqual(run2.network.sizes, [2, 20, 1]);
+  assert.ok(run2.history.length > 0 && run2.history.length < 50000);
   assert.strictEqual(runFolders(runsDir).length, 2, 'both runs are in the workspace');
   await page.waitForTimeout(500);
-  await wb.screenshot(page, 'newcomer-3-second-run');
+  await wb.screenshot(page, 'newcomer-4-stopped');
+
+  // --- a reload of the window brings the panel back (serializer + saved state) with its last run. The
+  // workbench stores webview state on its own schedule, so the restored epoch may be one saved a little
+  // before the end: any epoch of this run counts, the new config's "/ 50000" proves it is this run's state.
+  await page.waitForTimeout(2000);
+  await page.reload();
+  await wb.waitForWorkbench(page);
+  const restored = await wb.webviewFrame(page, '#epoch', { timeout: 60000 });
+  let epochText = '';
+  for (let i = 0; i < 40 && !/Epoch [1-9]\d* \/ 50000/.test(epochText); i++) {
+    epochText = (await restored.locator('#epoch').textContent().catch(() => '')) || '';
+    await page.waitForTimeout(250);
+  }
+  const shown = Number((/Epoch (\d+) \/ 50000/.exec(epochText) || [])[1]);
+  assert.ok(shown > 0 && shown <= run2.history.length, `the restored panel shows its last run: "${epochText}" (stopped at ${run2.history.length})`);
+  await wb.screenshot(page, 'newcomer-5-restored');
 };
