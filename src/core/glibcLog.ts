@@ -9,29 +9,15 @@
  * log(x) = k ln2 + log(c) + log1p(r), x = 2^k z, r = z/c - 1 for c the centre of z's subinterval; inputs
  * near 1 use a polynomial in x - 1 directly.
  */
+import { fma } from './fma';
 import { LN2_HI, LN2_LO, POLY as A, POLY1 as B, TAB } from './glibcLogTables';
 
 const buf = new DataView(new ArrayBuffer(8));
 const OFF_HI = 0x3fe60000;
 const NEAR_ONE_LO = 0.9375; // 1 - 2^-4
 const NEAR_ONE_HI = 1.064697265625; // 1 + 0x1.09p-4
-const SPLITTER = 134217729; // 2^27 + 1, Dekker's split
 const MIN_NORMAL = 2.2250738585072014e-308;
 
-/** fma(a, b, c): a * b + c with one rounding (a * b split exactly into p + e by Dekker's method). */
-function fma(a: number, b: number, c: number): number {
-  const p = a * b;
-  let t = SPLITTER * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  const e = ah * bh - p + ah * bl + al * bh + al * bl;
-  const s = p + c;
-  const bb = s - p;
-  return s + (p - (s - bb) + (c - bb) + e);
-}
 
 export function glibcLog(x: number): number {
   if (x >= NEAR_ONE_LO && x < NEAR_ONE_HI) {

@@ -11,7 +11,8 @@ import { buildDataset } from '../../src/core/data/dataset';
 import { makeMoons } from '../../src/core/data/moons';
 import { linspace } from '../../src/core/data/numpyOps';
 import { trainTestSplit } from '../../src/core/data/split';
-import { fma, npCos, npSin } from '../../src/core/data/trig';
+import { fma } from '../../src/core/fma';
+import { npCos, npSin } from '../../src/core/data/trig';
 import { RandomState } from '../../src/core/random';
 import { assertSameDoubles, f64FromBase64, fixture } from './helpers';
 
