@@ -2,7 +2,7 @@
 // external), and the webview's page and training worker (browser). One bundle per target: a webview cannot
 // load node_modules, and its CSP forbids importScripts, so each script must be self-contained.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, readFileSync } from 'fs';
+import { chmodSync, existsSync, readdirSync, readFileSync } from 'fs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const watch = process.argv.includes('--watch');
@@ -14,11 +14,13 @@ const common = {
   define: { NN_TRAINER_VERSION: JSON.stringify(pkg.version) },
 };
 
+// Node bundles take packages' ES modules first: jsonc-parser's UMD build requires its parts at run time,
+// which a bundle cannot follow.
+const node = { platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'] };
 const targets = [
-  { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js', platform: 'node', target: 'node20', format: 'cjs' },
-  // jsonc-parser's UMD build requires its parts at run time, which a bundle cannot: take its ES modules.
-  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'], mainFields: ['module', 'main'] },
+  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js' },
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', target: 'chrome120', format: 'iife' },
   { entryPoints: ['webview/worker.ts'], outfile: 'dist/worker.js', platform: 'browser', target: 'chrome120', format: 'iife' },
 ].filter((t) => existsSync(t.entryPoints[0]));
@@ -26,10 +28,12 @@ const targets = [
 // The extension-host suite (test/e2e/host): one file per test, mocha and vscode come from the host.
 const hostTests = existsSync('test/e2e/host') ? readdirSync('test/e2e/host').filter((f) => f.endsWith('.ts')).map((f) => `test/e2e/host/${f}`) : [];
 if (hostTests.length) {
-  targets.push({ entryPoints: hostTests, outdir: 'out/test/e2e/host', platform: 'node', target: 'node20', format: 'cjs', external: ['vscode', 'mocha'] });
+  targets.push({ ...node, entryPoints: hostTests, outdir: 'out/test/e2e/host', external: ['vscode', 'mocha'] });
 }
 
 for (const t of targets) {
   if (watch) await (await esbuild.context({ ...common, ...t })).watch();
   else await esbuild.build({ ...common, ...t });
 }
+// `nn-train` is dist/cli.js: npm links it as a command, which must be executable.
+if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);

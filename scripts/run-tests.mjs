@@ -76,6 +76,8 @@ const closingLine = (out) => {
 const ok = (await step('typecheck', 'npx', ['tsc', '-p', '.', '--noEmit'])) && (await step('build', 'node', ['esbuild.mjs']));
 if (ok) {
   await suite('unit', 'npx', ['mocha', '--reporter', 'spec'], mochaCounts);
+  // Chromium (and code-server, for the workbench suites) before the first browser test; quick when present.
+  await step('install Chromium and code-server', 'bash', ['scripts/e2e/install-code-server.sh']);
   for (const f of readdirSync(join(root, 'test', 'browser')).filter((f) => f.endsWith('.browser.js')).sort()) {
     await suite(`browser ${f}`, 'node', [join('test', 'browser', f)], closingLine);
   }

@@ -6,11 +6,12 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { buildDataset, Dataset } from './core/data/dataset';
+import { parseJson } from './core/jsonText';
 import { runId, trainerResult } from './core/export/runRecord';
 import { fromLayerParams, specFromConfig } from './core/network';
 import { Trainer } from './core/trainer';
 import { validateConfig } from './core/validate';
-import type { NetworkConfig } from './core/config';
+import { nameFromFile, NetworkConfig } from './core/config';
 import { writeRunFolder } from './node/runFolder';
 import { runFiles } from './node/runFiles';
 
@@ -83,19 +84,19 @@ async function loadConfig(file: string | undefined): Promise<NetworkConfig> {
     try {
       text = await fs.readFile(file, 'utf8');
     } catch (e) {
-      throw new Error(`cannot read the model file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+      throw new Error(`cannot read the model file ${file}: ${why}`);
     }
-    try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
-    }
+    const parsed = parseJson(text);
+    if (!parsed.ok) throw new Error(`${file} is not valid JSON: line ${parsed.line}, column ${parsed.column}: ${parsed.message}`);
+    raw = parsed.value;
   }
   const result = validateConfig(raw);
   if (!result.ok) {
     throw new Error(`${file ?? 'the model file'} has ${result.problems.length} problem(s):\n` + result.problems.map((p) => `  - ${p.message}`).join('\n'));
   }
-  return result.config;
+  return file ? nameFromFile(result.config, raw, file) : result.config;
 }
 
 /**
@@ -170,7 +171,8 @@ async function train(args: Args): Promise<void> {
   const f = trainer.history[trainer.modelEpoch - 1];
   if (f && f.testAccuracy !== null) log(`Accuracy on test set: ${f.testAccuracy.toFixed(4)}`);
   log(`Trained in ${(trainMs / 1000).toFixed(3)} s (${trainer.status}); wrote ${Object.keys(files).join(', ')}`);
-  process.stdout.write(path.relative(process.cwd(), folder) || folder);
+  // The folder as the user named its parent: relative for a relative --out, absolute for an absolute one.
+  process.stdout.write(path.isAbsolute(args.out) ? folder : path.relative(process.cwd(), folder) || folder);
   process.stdout.write('\n');
   if (trainer.status === 'diverged') process.exitCode = 3;
 }

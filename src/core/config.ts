@@ -221,3 +221,14 @@ export function tutorialConfig(): NetworkConfig {
 export function hiddenActivation(model: ModelConfig, i: number): ActivationName {
   return Array.isArray(model.activation) ? model.activation[i] : model.activation;
 }
+
+/**
+ * A model file without a `name` is named after the file (`moons.nn.json` -> "moons"), so its runs are not
+ * all called "tutorial"; `{}` given without a file stays the tutorial.
+ */
+export function nameFromFile(config: NetworkConfig, raw: unknown, fileName: string): NetworkConfig {
+  const written = raw && typeof raw === 'object' && 'name' in raw;
+  if (written) return config;
+  const base = fileName.split(/[\\/]/).pop()!.replace(/\.nn\.json$|\.json$/i, '');
+  return base ? { ...config, name: base } : config;
+}

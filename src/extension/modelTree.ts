@@ -95,17 +95,20 @@ export class ModelTreeProvider extends Disposable implements vscode.TreeDataProv
   private config: NetworkConfig | undefined;
   private raw: unknown;
   private problems: string[] = [];
+  /** The file and text the tree shows now. */
+  private shown: string | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly active: ActiveModel, private readonly view: () => vscode.TreeView<ModelNode> | undefined) {
     super();
     this._register(active.onDidChange(() => void this.refresh()));
     this._register(
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.uri.toString() === this.active.uri?.toString()) void this.refresh();
+        if (e.document.uri.toString() === this.active.uri?.toString()) this.refreshSoon();
       }),
     );
     const watcher = this._register(vscode.workspace.createFileSystemWatcher('**/*.nn.json'));
-    this._register(watcher.onDidChange((u) => u.toString() === this.active.uri?.toString() && void this.refresh()));
+    this._register(watcher.onDidChange((u) => u.toString() === this.active.uri?.toString() && this.refreshSoon()));
     this._register(watcher.onDidCreate(() => !this.active.uri && void this.active.ensure()));
     this._register(
       watcher.onDidDelete((u) => {
@@ -117,21 +120,40 @@ export class ModelTreeProvider extends Disposable implements vscode.TreeDataProv
     );
   }
 
-  /** Re-reads the active model file and redraws the tree. */
+  /**
+   * One edit arrives as a document change, then a save seen by the file watcher: coalesce them, so the tree
+   * is rebuilt once and a row the user is about to click keeps its command.
+   */
+  private refreshSoon(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.refresh(), 150);
+  }
+
+  /** Re-reads the active model file and redraws the tree (unless the file's text is the one shown). */
   async refresh(): Promise<void> {
+    clearTimeout(this.refreshTimer);
     const uri = this.active.uri ?? (await this.active.ensure());
-    this.config = undefined;
-    this.problems = [];
     if (isModelFile(uri)) {
       try {
         const doc = await vscode.workspace.openTextDocument(uri);
+        const key = `${uri.toString()}\n${doc.getText()}`;
+        if (key === this.shown) return;
+        this.shown = key;
+        this.config = undefined;
+        this.problems = [];
         const read = readModel(doc);
         this.raw = read.raw;
         if (read.ok) this.config = read.config;
         else this.problems = read.problems.map((p) => p.message);
       } catch (e) {
+        this.shown = undefined;
+        this.config = undefined;
         this.problems = [`Cannot read ${displayPath(uri)}: ${(e as Error).message}`];
       }
+    } else {
+      this.shown = undefined;
+      this.config = undefined;
+      this.problems = [];
     }
     const view = this.view();
     if (view) view.description = uri ? displayPath(uri) : undefined;

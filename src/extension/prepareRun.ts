@@ -3,7 +3,7 @@
  * are) and its data (a CSV read and parsed, errors naming the line). Nothing trains on a bad file.
  */
 import * as vscode from 'vscode';
-import type { NetworkConfig } from '../core/config';
+import { nameFromFile, NetworkConfig } from '../core/config';
 import type { DataSources } from '../core/data/dataset';
 import { checkData } from './dataSources';
 import { readModel } from './modelDocument';
@@ -30,6 +30,7 @@ export async function prepareRun(modelFile: vscode.Uri): Promise<PreparedRun | u
     });
     return undefined;
   }
-  const data = await checkData(modelFile, read.config);
-  return data && { config: read.config, sources: data.sources };
+  const config = nameFromFile(read.config, read.raw, modelFile.path);
+  const data = await checkData(modelFile, config);
+  return data && { config, sources: data.sources };
 }

@@ -95,8 +95,8 @@ describe('nn-train', function () {
 
   it('says what is wrong with unreadable files and bad options', () => {
     writeFileSync(path.join(dir, 'broken.nn.json'), '{ "training": ');
-    assert.match(nnTrain(['train', '--config', 'broken.nn.json'], dir).err, /broken\.nn\.json is not valid JSON/);
-    assert.match(nnTrain(['train', '--config', 'missing.nn.json'], dir).err, /cannot read the model file missing\.nn\.json: ENOENT/);
+    assert.match(nnTrain(['train', '--config', 'broken.nn.json'], dir).err, /broken\.nn\.json is not valid JSON: line 1, column 15: value expected/);
+    assert.match(nnTrain(['train', '--config', 'missing.nn.json'], dir).err, /cannot read the model file missing\.nn\.json: no such file/);
     const bad = nnTrain(['train', '--epochs', 'many'], dir);
     assert.strictEqual(bad.code, 2);
     assert.match(bad.err, /--epochs must be a whole number/);

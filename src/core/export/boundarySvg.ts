@@ -4,7 +4,10 @@
  * colour level and per class, so the file stays small): cells of equal shade along a row merge into one
  * rectangle, as TensorFlow Playground quantises its map into a few shades.
  */
-import { path as d3path } from 'd3-path';
+import { pathRound } from 'd3-path';
+
+/** Paths with coordinates to 0.01 px: far below what a screen shows, and a file a quarter the size. */
+const d3path = () => pathRound(2);
 import { scaleLinear } from 'd3-scale';
 import type { BoundaryGrid } from '../boundary';
 import type { ConfusionMatrix } from './confusion';

@@ -67,6 +67,10 @@ module.exports = async function (page, ctx) {
     await input.fill(String(value));
     await page.keyboard.press('Enter');
     await input.waitFor({ state: 'hidden', timeout: 10000 });
+    // The tree is rebuilt from the saved file: wait until the row shows the new value.
+    await page.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${label}\\s*$`) }) })
+      .filter({ hasText: String(value) }).first().waitFor({ timeout: 10000 });
+    await page.waitForTimeout(300);
   };
   await editRow('layer 1', 20);
   await editRow('epochs', 50000);
