@@ -13,6 +13,15 @@ export type PanelMode = 'empty' | 'loading' | 'past' | 'failed' | 'interrupted' 
 
 export type ControlId = 'train' | 'pause' | 'resume' | 'step' | 'stop' | 'reset';
 
+/** The speeds offered, in epochs per second (null: as fast as the engine goes). */
+export const SPEEDS: { label: string; value: number | null }[] = [
+  { label: 'Full speed', value: null },
+  { label: '1000 epochs/s', value: 1000 },
+  { label: '200 epochs/s', value: 200 },
+  { label: '50 epochs/s', value: 50 },
+  { label: '10 epochs/s', value: 10 },
+];
+
 const ENDED: PanelMode[] = ['finished', 'early-stopped', 'diverged', 'stopped'];
 
 export class Controls {
@@ -20,7 +29,9 @@ export class Controls {
   private readonly buttons: Record<'train' | 'pause' | 'step' | 'stop' | 'reset', HTMLButtonElement>;
   private mode: PanelMode = 'empty';
 
-  constructor(parent: HTMLElement, onAction: (id: ControlId) => void) {
+  private readonly speed: HTMLSelectElement;
+
+  constructor(parent: HTMLElement, onAction: (id: ControlId) => void, onSpeed: (epochsPerSecond: number | null) => void) {
     this.element = document.createElement('div');
     this.element.className = 'controls';
     this.element.setAttribute('role', 'toolbar');
@@ -48,7 +59,25 @@ export class Controls {
     this.buttons.step.addEventListener('click', () => onAction('step'));
     this.buttons.stop.addEventListener('click', () => onAction('stop'));
     this.buttons.reset.addEventListener('click', () => onAction('reset'));
+    // The tutorial trains in a fraction of a second at full speed: slowed down, a learner sees the
+    // boundary bend epoch by epoch.
+    const label = document.createElement('label');
+    label.className = 'speed';
+    label.textContent = 'Speed ';
+    this.speed = document.createElement('select');
+    this.speed.id = 'speed';
+    this.speed.title = 'How fast training runs: slow it down to watch the boundary move';
+    SPEEDS.forEach((s, i) => this.speed.appendChild(new Option(s.label, String(i))));
+    this.speed.addEventListener('change', () => onSpeed(SPEEDS[Number(this.speed.value)].value));
+    label.appendChild(this.speed);
+    this.element.appendChild(label);
     this.setMode('empty', 0, false);
+  }
+
+  /** Shows a speed chosen elsewhere (a restored panel). */
+  setSpeed(epochsPerSecond: number | null): void {
+    const i = SPEEDS.findIndex((s) => s.value === epochsPerSecond);
+    this.speed.value = String(Math.max(0, i));
   }
 
   /**

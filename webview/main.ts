@@ -54,7 +54,9 @@ const app = document.getElementById('app') ?? document.body.appendChild(document
 app.classList.add('panel');
 
 const header = new Header(app);
-const controls = new Controls(app, onControl);
+/** Epochs per second the user chose (null: full speed); kept across runs and reloads. */
+let speed: number | null = null;
+const controls = new Controls(app, onControl, onSpeed);
 app.appendChild(header.readout);
 const notices = new Notices(app, () => host.send({ type: 'train' }));
 const views = document.createElement('div');
@@ -147,6 +149,7 @@ function persistNow(): void {
       grid: gridToJson(view.grid),
       diagnosis: view.diagnosis,
       saved: savedText ? { text: savedText, tone: notices.savedTone() } : null,
+      speed,
     }),
   );
 }
@@ -183,6 +186,8 @@ function restore(): void {
   }
   showDiagnosis(saved.mode, saved.diagnosis);
   if (saved.saved) notices.setSaved(saved.saved.text, saved.saved.tone);
+  speed = typeof saved.speed === 'number' && saved.speed > 0 ? saved.speed : null;
+  controls.setSpeed(speed);
   invalidate(true);
 }
 
@@ -314,7 +319,7 @@ function load(m: LoadMessage): void {
         return;
       }
       s.worker = w;
-      w.post({ type: 'init', config: m.config, frameIntervalMs: m.settings.frameIntervalMs, backend: m.settings.backend, autoStart: m.autoStart, sources: m.sources ?? {} });
+      w.post({ type: 'init', config: m.config, frameIntervalMs: m.settings.frameIntervalMs, backend: m.settings.backend, autoStart: m.autoStart, sources: m.sources ?? {}, speed });
       for (const a of s.queued.splice(0)) w.post({ type: 'control', action: a });
       invalidate();
     })
@@ -367,6 +372,12 @@ function onHost(m: ToWebviewMessage): void {
     case 'showRun':
       return showRun(m);
   }
+}
+
+function onSpeed(epochsPerSecond: number | null): void {
+  speed = epochsPerSecond;
+  session?.worker?.post({ type: 'speed', epochsPerSecond });
+  persistNow();
 }
 
 function onControl(id: ControlId): void {

@@ -27,6 +27,8 @@ export interface SavedPanel {
   grid: { values: number[]; classes: number[] | null } | null;
   diagnosis: string | null;
   saved: { text: string; tone: Tone } | null;
+  /** The chosen training speed in epochs per second (null: full speed). */
+  speed?: number | null;
 }
 
 /** The history with at most MAX_RECORDS records: evenly spread, first and last kept. */

@@ -100,16 +100,18 @@ class Run {
     return copyGrid(g);
   }
 
-  /** Runs epochs for one slice; false when the trainer has ended. */
-  runSlice(): boolean {
+  /** Runs epochs for one slice (at most `limit` of them); false when the trainer has ended. */
+  runSlice(limit = Infinity): boolean {
     const end = performance.now() + SLICE_MS;
     const t = this.trainer;
+    let n = 0;
     do {
       const t0 = performance.now();
       const record = t.runEpoch();
       this.trainMs += performance.now() - t0;
       if (record) this.pending.push(record);
-    } while (!t.done && performance.now() < end);
+      n++;
+    } while (!t.done && n < limit && performance.now() < end);
     return !t.done;
   }
 
@@ -243,11 +245,34 @@ tickChannel.port1.onmessage = () => {
   tick();
 };
 
+/**
+ * The speed limit (epochs per second, null for none) and its pace: epochs allowed so far are
+ * rate x time since `paceSince`, counted from the epoch the pace started at.
+ */
+let speed: number | null = null;
+let paceSince = 0;
+let paceEpoch = 0;
+let paceTimer: ReturnType<typeof setTimeout> | null = null;
+
+function restartPace(r: Run | null): void {
+  paceSince = performance.now();
+  paceEpoch = r ? r.trainer.epoch : 0;
+}
+
 function tick(): void {
   const r = run;
   if (!r || r.state !== 'running') return;
   try {
-    if (!r.runSlice()) {
+    let limit = Infinity;
+    if (speed !== null) {
+      limit = Math.floor(((performance.now() - paceSince) * speed) / 1000) - (r.trainer.epoch - paceEpoch);
+      if (limit <= 0) {
+        // Ahead of the pace: wait for the next epoch's turn (timers, unlike the channel, can wait).
+        if (!paceTimer) paceTimer = setTimeout(() => ((paceTimer = null), tick()), Math.max(1, 1000 / speed));
+        return;
+      }
+    }
+    if (!r.runSlice(limit)) {
       end(r);
       return;
     }
@@ -270,6 +295,7 @@ function control(r: Run, action: ControlAction): void {
       if (ended || (r.state !== 'paused' && r.state !== 'idle')) return;
       r.state = 'running';
       r.restartRate();
+      restartPace(r);
       schedule();
       return;
     case 'step':
@@ -304,8 +330,14 @@ function fail(e: unknown): void {
 
 function handle(msg: ToWorkerMessage): void {
   try {
-    if (msg.type === 'init') {
+    if (msg.type === 'speed') {
+      speed = msg.epochsPerSecond;
+      restartPace(run);
+      schedule();
+    } else if (msg.type === 'init') {
+      speed = msg.speed;
       run = new Run(msg);
+      restartPace(run);
       run.sendReady();
       run.state = msg.autoStart ? 'running' : 'idle';
       run.restartRate();

@@ -27,6 +27,8 @@ export interface InitRequest {
   autoStart: boolean;
   /** CSV text for `data.kind` "csv". */
   sources: DataSources;
+  /** At most this many epochs per second (null: full speed), so a learner can watch the boundary move. */
+  speed: number | null;
 }
 
 /** A control from the user's buttons or from the host. */
@@ -35,7 +37,13 @@ export interface ControlRequest {
   action: ControlAction;
 }
 
-export type ToWorkerMessage = InitRequest | ControlRequest;
+/** Training speed: at most this many epochs per second (null: as fast as the engine goes). */
+export interface SpeedRequest {
+  type: 'speed';
+  epochsPerSecond: number | null;
+}
+
+export type ToWorkerMessage = InitRequest | ControlRequest | SpeedRequest;
 
 // ---------------------------------------------------------------- worker -> page
 

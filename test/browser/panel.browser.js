@@ -451,6 +451,19 @@ async function main() {
       }, THEMES.dark);
     });
 
+    // ---- slowed down, a learner can watch: 50 epochs/s gives ~100 epochs in 2 s; full speed finishes it
+    await block('speed control', async () => {
+      await page.selectOption('#speed', { label: '50 epochs/s' });
+      await send(page, loadMsg('tok-speed', tutorial, true));
+      await waitText(page, '#state', 'running');
+      await sleep(2000);
+      const shown = Number(((await text(page, '#epoch')) || '').replace(/^Epoch (\d+).*$/, '$1'));
+      check('at 50 epochs/s the tutorial is near epoch 100 after 2 s', shown >= 50 && shown <= 150, `epoch ${shown}`);
+      await page.selectOption('#speed', { label: 'Full speed' });
+      const ended = await waitPosted(page, 'runEnded', 'tok-speed', 30000);
+      check('back at full speed the run finishes, with the same result', ended.status === 'finished' && ended.historyLength === 1000 && ended.last.loss === run1.last.loss, `${ended.status} ${ended.historyLength} ${ended.last && ended.last.loss}`);
+    });
+
     // ---- a long run: rate of progress, pause, step, resume, stop
     await block('long run with controls', async () => {
       const long = resolveConfig({ training: { epochs: 100000 } });
