@@ -31,28 +31,14 @@ function timeMs(f: () => void): number {
   return performance.now() - t;
 }
 
-function tutorialBareSteps(): number {
+/** Median time of `train` over REPS fresh trainers of the tutorial (fresh weights each time). */
+function timeTutorial(train: (tr: Trainer) => void): number {
   const cfg = tutorialConfig();
   const ds = buildDataset(cfg);
   return median(
     Array.from({ length: REPS }, () => {
       const tr = new Trainer(cfg, ds);
-      return timeMs(() => {
-        for (let e = 0; e < 1000; e++) tr.backend.step(null);
-      });
-    }),
-  );
-}
-
-function tutorialTrainer(): number {
-  const cfg = tutorialConfig();
-  const ds = buildDataset(cfg);
-  return median(
-    Array.from({ length: REPS }, () => {
-      const tr = new Trainer(cfg, ds);
-      return timeMs(() => {
-        while (!tr.done) tr.runEpoch();
-      });
+      return timeMs(() => train(tr));
     }),
   );
 }
@@ -123,8 +109,12 @@ function torchTimes(): TorchTimes | string {
 function main(): void {
   console.log(`NN Trainer benchmark: cpu engine, node ${process.version}, median of ${REPS} runs`);
   const ours = {
-    tutorialSteps: tutorialBareSteps(),
-    tutorialTrainer: tutorialTrainer(),
+    tutorialSteps: timeTutorial((tr) => {
+      for (let e = 0; e < 1000; e++) tr.backend.step(null);
+    }),
+    tutorialTrainer: timeTutorial((tr) => {
+      while (!tr.done) tr.runEpoch();
+    }),
     large: largeEpoch(),
     grid: grid(),
     csv: csvLoad(),

@@ -35,13 +35,6 @@ export async function writeRunFolder(parent: string, runId: string, files: RunFi
   }
 }
 
-/** Writes one file atomically: a temporary file beside it, then a rename. */
-export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
-  const temp = `${file}.partial-${process.pid}-${Date.now()}`;
-  await fs.writeFile(temp, content);
-  await fs.rename(temp, file);
-}
-
 async function exists(p: string): Promise<boolean> {
   return fs.access(p).then(() => true, () => false);
 }
