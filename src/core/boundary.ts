@@ -11,6 +11,7 @@
 import type { TrainingBackend } from './backends/backend';
 import type { LossName } from './config';
 import type { Dataset } from './data/dataset';
+import { predictedClass } from './predictedClass';
 
 export interface BoundaryGrid {
   /** Points per axis (the grid is size x size). */
@@ -109,8 +110,7 @@ export class BoundaryMapper {
     const cls = this.grid.classes!;
     for (let i = 0; i < cells; i++) {
       const o = i * k;
-      let best = 0;
-      for (let j = 1; j < k; j++) if (this.logits[o + j] > this.logits[o + best]) best = j;
+      const best = predictedClass(this.logits, k, o, 1);
       let z = 0;
       for (let j = 0; j < k; j++) z += Math.exp(this.logits[o + j] - this.logits[o + best]);
       cls[i] = best;

@@ -3,6 +3,7 @@
  * reduction. Logits and gradients are feature-major, as the engine keeps activations: logit j of row i is
  * at j * n + i. `loss` returns the mean loss and writes dLoss/dLogit into `grad`.
  */
+import { predictedClass } from './predictedClass';
 import type { LossName } from './config';
 
 export interface Loss {
@@ -31,8 +32,7 @@ const bceWithLogits: Loss = {
   },
   correct(logits, k, targets, rows, n) {
     let c = 0;
-    // sigmoid(x) >= 0.5 exactly when x >= 0 (the tutorial's threshold).
-    for (let i = 0; i < n; i++) if ((logits[i] >= 0 ? 1 : 0) === targets[rows ? rows[i] : i]) c++;
+    for (let i = 0; i < n; i++) if (predictedClass(logits, 1, i, n) === targets[rows ? rows[i] : i]) c++;
     return c;
   },
 };
@@ -56,11 +56,7 @@ function crossEntropy(): Loss {
     },
     correct(logits, k, targets, rows, n) {
       let c = 0;
-      for (let i = 0; i < n; i++) {
-        let best = 0;
-        for (let j = 1; j < k; j++) if (logits[j * n + i] > logits[best * n + i]) best = j;
-        if (best === targets[rows ? rows[i] : i]) c++;
-      }
+      for (let i = 0; i < n; i++) if (predictedClass(logits, k, i, n) === targets[rows ? rows[i] : i]) c++;
       return c;
     },
   };

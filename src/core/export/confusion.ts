@@ -1,10 +1,12 @@
 /**
  * The confusion matrix of a classifier: how many points of each true class (rows) the network gives each
  * class (columns), for the training and the test points. For bce-with-logits a logit of 0 or more is class 1, as
- * the accuracy counts it (sigmoid >= 0.5); for cross-entropy the largest logit wins (the first on a tie).
+ * the accuracy counts it (sigmoid >= 0.5); for cross-entropy the largest logit wins (the first on a tie):
+ * `predictedClass` is the one rule for both.
  */
 import type { TrainingBackend } from '../backends/backend';
 import type { Dataset } from '../data/dataset';
+import { predictedClass } from '../predictedClass';
 import { pointSet } from '../trainer';
 
 export interface ConfusionMatrix {
@@ -19,10 +21,7 @@ export interface ConfusionMatrix {
 export function confusionCounts(logits: Float32Array, k: number, y: ArrayLike<number>, n: number, classes: number): number[][] {
   const m = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   for (let i = 0; i < n; i++) {
-    let p = 0;
-    if (k === 1) p = logits[i] >= 0 ? 1 : 0;
-    else for (let j = 1; j < k; j++) if (logits[i * k + j] > logits[i * k + p]) p = j;
-    m[y[i]][p]++;
+    m[y[i]][predictedClass(logits, k, i * k, 1)]++;
   }
   return m;
 }
