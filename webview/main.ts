@@ -7,7 +7,6 @@
  * worker of an older session is ignored, so a quick second Train can never mix two runs.
  */
 import type { NetworkConfig } from '../src/core/config';
-import type { EpochMetrics } from '../src/core/trainer';
 import type { EndStatus, LoadMessage, ShowRunMessage, ToWebviewMessage } from '../src/protocol';
 import { BoundaryView } from './boundaryView';
 import { accuracyChart, lossChart } from './charts';
@@ -15,10 +14,11 @@ import { ControlId, Controls, PanelMode } from './controls';
 import { Header } from './header';
 import { HostLink, ProgressThrottle } from './hostLink';
 import { Notices } from './notices';
-import { gridFromJson, gridToJson, readSaved, stamp } from './persist';
+import { readSaved, toSaved, viewFromSaved } from './persist';
+import { emptyView, ViewState } from './viewState';
 import { noMapReason, pastRunBoundary, sceneFromConfig, sceneFromReady } from './scene';
 import { TrainingWorker } from './workerClient';
-import type { ControlAction, EndedReply, FrameReply, FromWorkerMessage, GridValues, ReadyReply } from './workerProtocol';
+import type { ControlAction, EndedReply, FrameReply, FromWorkerMessage, ReadyReply } from './workerProtocol';
 
 /** Least time between two saves of the panel's state while a run goes on. */
 const PERSIST_MS = 1000;
@@ -30,23 +30,6 @@ interface Session {
   /** Controls that arrived before the worker was up, replayed in order. */
   queued: ControlAction[];
   endedSent: boolean;
-}
-
-/** Everything the panel shows, in one place; render() draws it. */
-interface View {
-  runToken: string | null;
-  modelFile: string | null;
-  config: NetworkConfig | null;
-  mode: PanelMode;
-  epoch: number;
-  epochs: number;
-  epochsPerSecond: number;
-  backend: string | null;
-  /** 0 for regression; null until known. */
-  classes: number | null;
-  history: EpochMetrics[];
-  grid: GridValues | null;
-  diagnosis: string | null;
 }
 
 const host = new HostLink();
@@ -72,20 +55,8 @@ const accuracy = accuracyChart(chartColumn);
 const progress = new ProgressThrottle((m) => host.send(m), 250);
 
 let session: Session | null = null;
-const view: View = {
-  runToken: null,
-  modelFile: null,
-  config: null,
-  mode: 'empty',
-  epoch: 0,
-  epochs: 0,
-  epochsPerSecond: 0,
-  backend: null,
-  classes: null,
-  history: [],
-  grid: null,
-  diagnosis: null,
-};
+/** Everything the panel shows, in one place; render() draws it. */
+const view: ViewState = emptyView();
 
 // ---------------------------------------------------------------- rendering
 
@@ -135,23 +106,7 @@ function persistNow(): void {
   if (persistTimer) clearTimeout(persistTimer);
   persistTimer = null;
   const savedText = notices.savedText();
-  host.setState(
-    stamp({
-      runToken: view.runToken,
-      modelFile: view.modelFile,
-      config: view.config,
-      mode: view.mode,
-      epoch: view.epoch,
-      epochs: view.epochs,
-      epochsPerSecond: view.epochsPerSecond,
-      backend: view.backend,
-      history: view.history,
-      grid: gridToJson(view.grid),
-      diagnosis: view.diagnosis,
-      saved: savedText ? { text: savedText, tone: notices.savedTone() } : null,
-      speed,
-    }),
-  );
+  host.setState(toSaved(view, { saved: savedText ? { text: savedText, tone: notices.savedTone() } : null, speed }));
 }
 
 function persistSoon(): void {
@@ -162,19 +117,7 @@ function persistSoon(): void {
 function restore(): void {
   const saved = readSaved(host.getState());
   if (!saved) return;
-  const live = saved.mode === 'idle' || saved.mode === 'running' || saved.mode === 'paused' || saved.mode === 'loading';
-  Object.assign(view, {
-    runToken: saved.runToken,
-    modelFile: saved.modelFile,
-    config: saved.config,
-    mode: live ? 'interrupted' : saved.mode,
-    epoch: saved.epoch,
-    epochs: saved.epochs,
-    epochsPerSecond: saved.epochsPerSecond,
-    backend: saved.backend,
-    history: saved.history,
-    grid: gridFromJson(saved.grid),
-  });
+  Object.assign(view, viewFromSaved(saved));
   if (saved.config) {
     try {
       const s = sceneFromConfig(saved.config);

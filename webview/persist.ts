@@ -3,32 +3,42 @@
  * and map instead of an empty page. The state must stay small and plain JSON: the history is thinned and the
  * grid stored as plain arrays.
  */
-import type { NetworkConfig } from '../src/core/config';
 import type { EpochMetrics } from '../src/core/trainer';
 import type { PanelMode } from './controls';
 import type { Tone } from './notices';
+import type { ViewState } from './viewState';
 import type { GridValues } from './workerProtocol';
 
 const VERSION = 1;
 /** Records kept at most; enough for a chart as wide as any screen. */
 const MAX_RECORDS = 2000;
 
-export interface SavedPanel {
+/** The fields of the view kept as they are (the grid is kept too, as plain arrays; `classes` is derived from the config). */
+export const KEPT_FIELDS = ['runToken', 'modelFile', 'config', 'mode', 'epoch', 'epochs', 'epochsPerSecond', 'backend', 'history', 'diagnosis'] as const satisfies readonly (keyof ViewState)[];
+type Kept = Pick<ViewState, (typeof KEPT_FIELDS)[number]>;
+
+export interface SavedPanel extends Kept {
   version: number;
-  runToken: string | null;
-  modelFile: string | null;
-  config: NetworkConfig | null;
-  mode: PanelMode;
-  epoch: number;
-  epochs: number;
-  epochsPerSecond: number;
-  backend: string | null;
-  history: EpochMetrics[];
   grid: { values: number[]; classes: number[] | null } | null;
-  diagnosis: string | null;
+  /** The notice of where the run was saved. */
   saved: { text: string; tone: Tone } | null;
   /** The chosen training speed in epochs per second (null: full speed). */
   speed?: number | null;
+}
+
+/** A panel mode that needs a live worker; after a reload that worker is gone. */
+const LIVE: readonly PanelMode[] = ['idle', 'running', 'paused', 'loading'];
+
+/** The state to save for `view`, plus what the panel keeps outside it. */
+export function toSaved(view: ViewState, extras: Pick<SavedPanel, 'saved' | 'speed'>): SavedPanel {
+  const kept = Object.fromEntries(KEPT_FIELDS.map((k) => [k, view[k]])) as Kept;
+  return { version: VERSION, ...kept, history: thinHistory(view.history), grid: gridToJson(view.grid), ...extras };
+}
+
+/** The view fields a saved state gives back; a run that was live when saved comes back as interrupted. */
+export function viewFromSaved(saved: SavedPanel): Omit<ViewState, 'classes'> {
+  const kept = Object.fromEntries(KEPT_FIELDS.map((k) => [k, saved[k]])) as Kept;
+  return { ...kept, mode: LIVE.includes(saved.mode) ? 'interrupted' : saved.mode, grid: gridFromJson(saved.grid) };
 }
 
 /** The history with at most MAX_RECORDS records: evenly spread, first and last kept. */
@@ -48,10 +58,6 @@ export function gridToJson(g: GridValues | null): SavedPanel['grid'] {
 export function gridFromJson(g: SavedPanel['grid']): GridValues | null {
   if (!g || !Array.isArray(g.values)) return null;
   return { values: Float32Array.from(g.values), classes: Array.isArray(g.classes) ? Uint8Array.from(g.classes) : null };
-}
-
-export function stamp(s: Omit<SavedPanel, 'version'>): SavedPanel {
-  return { version: VERSION, ...s, history: thinHistory(s.history) };
 }
 
 /** The saved state when it is one this version wrote, else null (a fresh panel). */
