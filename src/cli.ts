@@ -10,7 +10,7 @@ import { parseJson } from './core/jsonText';
 import { runId, trainerResult } from './core/export/runRecord';
 import { fromLayerParams, specFromConfig } from './core/network';
 import { Trainer } from './core/trainer';
-import { validateConfig } from './core/validate';
+import { validateConfig, ValidateOptions } from './core/validate';
 import { nameFromFile, NetworkConfig } from './core/config';
 import { writeRunFolder } from './node/runFolder';
 import { runFiles } from './node/runFiles';
@@ -77,7 +77,7 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-async function loadConfig(file: string | undefined): Promise<NetworkConfig> {
+async function loadConfig(file: string | undefined, options: ValidateOptions = {}): Promise<NetworkConfig> {
   let raw: unknown = {};
   if (file) {
     let text: string;
@@ -89,10 +89,13 @@ async function loadConfig(file: string | undefined): Promise<NetworkConfig> {
       throw new Error(`cannot read the model file ${file}: ${why}`);
     }
     const parsed = parseJson(text);
-    if (!parsed.ok) throw new Error(`${file} is not valid JSON: line ${parsed.line}, column ${parsed.column}: ${parsed.message}`);
+    if (!parsed.ok) {
+      throw new Error(parsed.notJson ? `${file} is not valid JSON: line ${parsed.line}, column ${parsed.column}: ${parsed.message}` : `${file} is ${parsed.message}`);
+    }
+    for (const w of parsed.warnings) process.stderr.write(`nn-train: warning: ${file} line ${w.line}: ${w.message}\n`);
     raw = parsed.value;
   }
-  const result = validateConfig(raw);
+  const result = validateConfig(raw, options);
   if (!result.ok) {
     throw new Error(`${file ?? 'the model file'} has ${result.problems.length} problem(s):\n` + result.problems.map((p) => `  - ${p.message}`).join('\n'));
   }
@@ -178,7 +181,8 @@ async function train(args: Args): Promise<void> {
 }
 
 async function data(args: Args): Promise<void> {
-  const config = await loadConfig(args.config);
+  // Only the data section counts: a training setting must not stand between a user and the dataset.
+  const config = await loadConfig(args.config, { scope: 'data' });
   const ds = await loadDataset(config, args.config);
   const X: number[][] = [];
   for (let i = 0; i < ds.n; i++) X.push(Array.from(ds.X.subarray(i * ds.features, (i + 1) * ds.features)));

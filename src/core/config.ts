@@ -191,12 +191,47 @@ function fillDefaults(node: SchemaNode, value: unknown): unknown {
   return structuredClone(value);
 }
 
+/** Whether the model file itself names `training.loss` (rather than leaving it to the data). */
+function namesLoss(raw: unknown): boolean {
+  const training = (raw as { training?: unknown } | null | undefined)?.training;
+  return !!training && typeof training === 'object' && (training as { loss?: unknown }).loss !== undefined;
+}
+
 /**
- * The config with every default of the schema filled in. It does not validate: call `validateConfig`
- * (host and CLI) first; the webview only ever receives configs that the host has validated.
+ * The loss that fits the data when the file names none: mse for the regression sets, cross-entropy for more
+ * than two blobs, bce-with-logits (the schema's default, the tutorial's) otherwise. A CSV's classes are known
+ * only once the file is read: see `settleCsvLoss`. Reads unvalidated input, so it does not trust its types.
+ */
+function lossForData(data: Partial<DataConfig>): LossName {
+  if (REGRESSION_KINDS.includes(data.kind as DataKind)) return 'mse';
+  if (data.kind === 'blobs') {
+    const centers = (data as Partial<BlobsDataConfig>).centers;
+    const classes = typeof centers === 'number' ? centers : Array.isArray(centers) ? centers.length : 2;
+    if (classes > 2) return 'cross-entropy';
+  }
+  return 'bce-with-logits';
+}
+
+/**
+ * The config with every default of the schema filled in, and the loss following the data when the file
+ * names none (so `{"data": {"centers": 3}}` trains with cross-entropy). It does not validate: call
+ * `validateConfig` (host and CLI) first; the webview only ever receives configs that the host has validated.
  */
 export function resolveConfig(raw: unknown): NetworkConfig {
-  return fillDefaults(schema as unknown as SchemaNode, raw ?? {}) as NetworkConfig;
+  const config = fillDefaults(schema as unknown as SchemaNode, raw ?? {}) as NetworkConfig;
+  const isObject = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v);
+  if (isObject(config) && isObject(config.training) && isObject(config.data) && !namesLoss(raw)) config.training.loss = lossForData(config.data);
+  return config;
+}
+
+/**
+ * A CSV's classes are known only after reading it: with more than two and no loss named in the file, the
+ * loss is cross-entropy (bce-with-logits, the resolved default, is for two). Call it once the dataset is
+ * built, with the file as parsed (`raw`) and its number of classes (0 for regression).
+ */
+export function settleCsvLoss(config: NetworkConfig, raw: unknown, classes: number): NetworkConfig {
+  if (config.data.kind !== 'csv' || namesLoss(raw) || classes <= 2) return config;
+  return { ...config, training: { ...config.training, loss: 'cross-entropy' } };
 }
 
 /**

@@ -17,7 +17,8 @@ export class ModelDiagnostics extends Disposable {
   update(doc: vscode.TextDocument): void {
     if (!isModelFile(doc.uri)) return;
     const read = readModel(doc);
-    this.collection.set(doc.uri, read.ok ? [] : read.problems.map(toDiagnostic));
+    // JSON syntax errors are VS Code's own JSON service's to underline: the same error twice is noise.
+    this.collection.set(doc.uri, read.ok || read.notJson ? [] : read.problems.map(toDiagnostic));
   }
 }
 

@@ -5,6 +5,7 @@
 import * as jsonc from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { NetworkConfig } from '../core/config';
+import { nestingProblem } from '../core/jsonText';
 import { ConfigProblem, validateConfig } from '../core/validate';
 
 export const MODEL_FILE_GLOB = '**/*.nn.json';
@@ -19,11 +20,18 @@ export interface LocatedProblem extends ConfigProblem {
 
 export type ModelRead =
   | { ok: true; config: NetworkConfig; raw: unknown; text: string }
-  | { ok: false; problems: LocatedProblem[]; raw: unknown; text: string };
+  /** `notJson`: the problems are JSON syntax errors, which VS Code's JSON service underlines itself. */
+  | { ok: false; problems: LocatedProblem[]; raw: unknown; text: string; notJson?: boolean };
 
 /** Parses and validates a model file's text; every problem carries the range to underline. */
 export function readModel(doc: vscode.TextDocument): ModelRead {
   const text = doc.getText();
+  // Before any recursive parse: 5,000 levels overflow the stack, with no place to show.
+  const deep = nestingProblem(text);
+  if (deep) {
+    const range = new vscode.Range(doc.positionAt(deep.offset), doc.positionAt(deep.offset + deep.length));
+    return { ok: false, problems: [{ path: [], message: `The model file is ${deep.message}`, range }], raw: undefined, text };
+  }
   const errors: jsonc.ParseError[] = [];
   const root = jsonc.parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length || !root) {
@@ -33,7 +41,7 @@ export function readModel(doc: vscode.TextDocument): ModelRead {
       range: new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + Math.max(1, e.length))),
     }));
     if (!problems.length) problems.push({ path: [], message: 'The model file is empty: write {} for the tutorial', range: new vscode.Range(0, 0, 0, 0) });
-    return { ok: false, problems, raw: undefined, text };
+    return { ok: false, problems, raw: undefined, text, notJson: errors.length > 0 };
   }
   const raw = jsonc.getNodeValue(root);
   const result = validateConfig(raw);

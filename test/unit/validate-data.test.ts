@@ -68,7 +68,7 @@ describe('validateConfig: data.kind and its settings', () => {
     assert.deepEqual(problems({ data: { centers: 'two' } }), ['data.centers must be integer or array']);
     assert.deepEqual(problems({ data: { centers: [[0, 'a']] } }), ['data.centers[0][1] must be number']);
     assert.deepEqual(problems({ data: { clusterStd: [1, 0] } }), ['data.clusterStd[1] must be > 0']);
-    assert.deepEqual(problems({ data: { extraFeatures: ['x1^3'] } }), ['data.extraFeatures[0] must be one of "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"']);
+    assert.deepEqual(problems({ data: { extraFeatures: ['x1^3'] } }), ['data.extraFeatures[0] must be one of "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"; did you mean "x1^2"?']);
     assert.deepEqual(problems({ data: { standardize: 'yes' } }), ['data.standardize must be boolean']);
     assert.deepEqual(problems({ data: { kind: 'csv', path: 'a.csv', labelColumn: 'y', delimiter: '|' } }), ['data.delimiter must be one of "auto", ",", ";", "\\t"']);
   });
@@ -79,11 +79,12 @@ describe('validateConfig: data.kind and its settings', () => {
   });
 
   it('fits the loss to the data: mse for the regression sets, bce-with-logits for two classes', () => {
-    assert.deepEqual(problems({ data: { kind: 'plane' } }), ['training.loss must be "mse" for data.kind "plane": its targets are numbers, not classes']);
+    // A file that names no loss gets the one that fits (resolveConfig); a named loss that does not fit is refused.
+    assert.deepEqual(problems({ data: { kind: 'plane' }, training: { loss: 'bce-with-logits' } }), ['training.loss must be "mse" for data.kind "plane": its targets are numbers, not classes']);
     assert.deepEqual(problems({ data: { kind: 'multi-gaussian' }, training: { loss: 'cross-entropy' } }), [
       'training.loss must be "mse" for data.kind "multi-gaussian": its targets are numbers, not classes',
     ]);
-    assert.deepEqual(problems({ data: { centers: [[0, 0], [1, 1], [2, 2]] } }), ['training.loss "bce-with-logits" is for two classes, but data.centers lists 3 center(s): use "cross-entropy"']);
+    assert.deepEqual(problems({ data: { centers: [[0, 0], [1, 1], [2, 2]] }, training: { loss: 'bce-with-logits' } }), ['training.loss "bce-with-logits" is for two classes, but data.centers lists 3 center(s): use "cross-entropy"']);
     assert.ok(validateConfig({ data: { centers: [[0, 0], [1, 1], [2, 2]] }, training: { loss: 'cross-entropy' } }).ok);
     assert.ok(validateConfig({ data: { kind: 'moons' }, training: { loss: 'cross-entropy' } }).ok);
     // A CSV file's classes are only known once it is read: buildDataset checks them.

@@ -2,7 +2,7 @@
  * The model file: `{}` is the tutorial, and every mistake gets a plain message naming the setting.
  */
 import assert from 'node:assert/strict';
-import { modelSchema, resolveConfig, tutorialConfig } from '../../src/core/config';
+import { modelSchema, resolveConfig, settleCsvLoss, tutorialConfig } from '../../src/core/config';
 import { ConfigProblem, formatPath, validateConfig } from '../../src/core/validate';
 
 function problems(raw: unknown): string[] {
@@ -55,9 +55,12 @@ describe('validateConfig: the model file', () => {
   });
 
   it('names an unknown key with its path: `training.lerningRate is not a known setting`', () => {
-    assert.deepEqual(problems({ training: { lerningRate: 0.1 } }), ['training.lerningRate is not a known setting']);
-    assert.deepEqual(problems({ trainig: {} }), ['trainig is not a known setting']);
-    assert.deepEqual(problems({ training: { earlyStopping: { patiense: 5 } } }), ['training.earlyStopping.patiense is not a known setting']);
+    assert.deepEqual(problems({ training: { lerningRate: 0.1 } }), ['training.lerningRate is not a known setting; did you mean "learningRate"?']);
+    assert.deepEqual(problems({ trainig: {} }), ['trainig is not a known setting; did you mean "training"?']);
+    assert.deepEqual(problems({ training: { earlyStopping: { patiense: 5 } } }), ['training.earlyStopping.patiense is not a known setting; did you mean "patience"?']);
+    // Nothing near enough: no guess (`lr` is not a typo of `l1`).
+    assert.deepEqual(problems({ training: { lr: 0.1 } }), ['training.lr is not a known setting']);
+    assert.deepEqual(problems({ training: { gamma: 0.1 } }), ['training.gamma is not a known setting']);
   });
 
   it('lists the allowed values for a wrong choice', () => {
@@ -78,12 +81,44 @@ describe('validateConfig: the model file', () => {
     assert.ok(validateConfig({ model: { hidden: [4, 4], activation: ['relu', 'tanh'] } }).ok);
   });
 
-  it('refuses bce-with-logits with 3 centers and says to use cross-entropy', () => {
-    assert.deepEqual(problems({ data: { centers: 3 } }), ['training.loss "bce-with-logits" is for two classes, but data.centers is 3: use "cross-entropy"']);
+  it('refuses bce-with-logits named for 3 centers and says to use cross-entropy', () => {
+    assert.deepEqual(problems({ data: { centers: 3 }, training: { loss: 'bce-with-logits' } }), ['training.loss "bce-with-logits" is for two classes, but data.centers is 3: use "cross-entropy"']);
     assert.ok(validateConfig({ data: { centers: 3 }, training: { loss: 'cross-entropy' } }).ok);
     assert.deepEqual(problems({ data: { centers: 1 }, training: { loss: 'cross-entropy' } }), [
       'training.loss "cross-entropy" needs at least two classes (data.centers >= 2)',
     ]);
+    assert.deepEqual(problems({ data: { centers: 1 } }), ['training.loss "bce-with-logits" needs at least two classes (data.centers >= 2)']);
+  });
+
+  it('lets the loss follow the data when the file names none: cross-entropy for 3 centers, mse for regression, bce-with-logits for two classes', () => {
+    const loss = (raw: unknown) => {
+      const r = validateConfig(raw);
+      assert.ok(r.ok, JSON.stringify(raw));
+      return r.config.training.loss;
+    };
+    assert.equal(loss({}), 'bce-with-logits');
+    assert.equal(loss({ data: { centers: 3 } }), 'cross-entropy');
+    assert.equal(loss({ data: { centers: [[0, 0], [1, 1], [2, 2], [3, 3]] } }), 'cross-entropy');
+    assert.equal(loss({ data: { kind: 'moons' } }), 'bce-with-logits');
+    assert.equal(loss({ data: { kind: 'plane' } }), 'mse');
+    assert.equal(loss({ data: { kind: 'multi-gaussian' } }), 'mse');
+    assert.equal(loss({ data: { kind: 'csv', path: 'a.csv', labelColumn: 'y' } }), 'bce-with-logits');
+    // A loss the file names stays, even where another would be the default.
+    assert.equal(loss({ data: { centers: 3 }, training: { loss: 'mse' } }), 'mse');
+    assert.equal(loss({ training: { loss: 'cross-entropy' } }), 'cross-entropy');
+  });
+
+  it('settles a CSV file\'s loss once its classes are known: cross-entropy for more than two, unless the file names one', () => {
+    const csv = { data: { kind: 'csv', path: 'a.csv', labelColumn: 'y' } };
+    const config = resolveConfig(csv);
+    assert.equal(settleCsvLoss(config, csv, 3).training.loss, 'cross-entropy');
+    assert.equal(settleCsvLoss(config, csv, 2).training.loss, 'bce-with-logits');
+    assert.equal(settleCsvLoss(config, csv, 0).training.loss, 'bce-with-logits');
+    assert.equal(config.training.loss, 'bce-with-logits', 'the config given is not changed');
+    const named = { ...csv, training: { loss: 'bce-with-logits' } };
+    assert.equal(settleCsvLoss(resolveConfig(named), named, 3).training.loss, 'bce-with-logits', 'a named loss is the file\'s word');
+    const blobs = { data: { centers: 2 } };
+    assert.equal(settleCsvLoss(resolveConfig(blobs), blobs, 3).training.loss, 'bce-with-logits', 'only CSV data is settled');
   });
 
   it('refuses nesterov without sgd momentum, and a test size that leaves an empty side', () => {
@@ -98,7 +133,7 @@ describe('validateConfig: the model file', () => {
     assert.deepEqual(problems({ model: { hidden: [0] } }), ['model.hidden[0] must be >= 1']);
     assert.deepEqual(problems({ training: { epochs: 0 } }), ['training.epochs must be >= 1']);
     assert.deepEqual(problems({ training: 5 }), ['training must be object']);
-    assert.deepEqual(problems([]), ['the model file must be object']);
+    assert.deepEqual(problems([]), ['the model file must be a JSON object; {} is the tutorial']);
     assert.deepEqual(problems({ model: { dropout: 1 } }), ['model.dropout must be < 1']);
   });
 
@@ -107,7 +142,7 @@ describe('validateConfig: the model file', () => {
       problems({ training: { learningRate: 0, lerningRate: 1, optimizer: 'x' }, model: { hidden: [0] } }).sort(),
       [
         'model.hidden[0] must be >= 1',
-        'training.lerningRate is not a known setting',
+        'training.lerningRate is not a known setting; did you mean "learningRate"?',
         'training.learningRate must be > 0',
         'training.optimizer must be one of "sgd", "adam", "adamw", "rmsprop"',
       ].sort(),
@@ -115,15 +150,15 @@ describe('validateConfig: the model file', () => {
   });
 
   it('lists several cross-field problems at once', () => {
-    assert.deepEqual(problems({ data: { centers: 3 }, model: { activation: ['relu', 'tanh'] } }), [
+    assert.deepEqual(problems({ data: { centers: 3 }, model: { activation: ['relu', 'tanh'] }, training: { loss: 'bce-with-logits' } }), [
       'model.activation lists 2 activation(s) but model.hidden has 1 layer(s): give one per hidden layer, or a single name for all',
       'training.loss "bce-with-logits" is for two classes, but data.centers is 3: use "cross-entropy"',
     ]);
   });
 
   it('lists a schema problem and a cross-field problem of the same file at once', () => {
-    assert.deepEqual(problems({ data: { centers: 3 }, training: { lerningRate: 0.1 } }).sort(), [
-      'training.lerningRate is not a known setting',
+    assert.deepEqual(problems({ data: { centers: 3 }, training: { lerningRate: 0.1, loss: 'bce-with-logits' } }).sort(), [
+      'training.lerningRate is not a known setting; did you mean "learningRate"?',
       'training.loss "bce-with-logits" is for two classes, but data.centers is 3: use "cross-entropy"',
     ]);
   });
