@@ -2,7 +2,8 @@
 // external), and the webview's page and training worker (browser). One bundle per target: a webview cannot
 // load node_modules, and its CSP forbids importScripts, so each script must be self-contained.
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, readdirSync, readFileSync } from 'fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { editorSchema } from './scripts/editorSchema.mjs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const watch = process.argv.includes('--watch');
@@ -31,9 +32,20 @@ if (hostTests.length) {
   targets.push({ ...node, entryPoints: hostTests, outdir: 'out/test/e2e/host', external: ['vscode', 'mocha'] });
 }
 
+// What the browser tests (test/browser) take from the product: its panel page and its config defaults.
+if (existsSync('test/browser/lib/product.ts')) {
+  targets.push({ ...node, entryPoints: ['test/browser/lib/product.ts'], outfile: 'out/test/browser/product.js' });
+}
+
 for (const t of targets) {
   if (watch) await (await esbuild.context({ ...common, ...t })).watch();
   else await esbuild.build({ ...common, ...t });
 }
 // `nn-train` is dist/cli.js: npm links it as a command, which must be executable.
 if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+
+// VS Code's JSON service gets a schema without validation (package.json's jsonValidation points here): the
+// extension reports every problem itself, once, with its JSON path. See scripts/editorSchema.mjs.
+mkdirSync('dist', { recursive: true });
+const fullSchema = JSON.parse(readFileSync('schema/nn-model.schema.json', 'utf8'));
+writeFileSync('dist/nn-model.editor.schema.json', JSON.stringify(editorSchema(fullSchema), null, 2) + '\n');
