@@ -3,6 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { modelSchema, resolveConfig, settleCsvLoss, tutorialConfig } from '../../src/core/config';
+import Ajv from 'ajv';
 import { ConfigProblem, formatPath, validateConfig } from '../../src/core/validate';
 
 function problems(raw: unknown): string[] {
@@ -185,5 +186,81 @@ describe('config helpers', () => {
         if ('default' in node) assert.deepEqual((t[section] as unknown as Record<string, unknown>)[key], node.default, `${section}.${key}`);
       }
     }
+  });
+});
+
+describe('the editor schema (dist/nn-model.editor.schema.json): completions and hovers, no validation', () => {
+  // Imported as esbuild.mjs imports it.
+  let editorSchema: (schema: unknown) => unknown;
+  let VALIDATION_KEYWORDS: string[];
+  before(async () => ({ editorSchema, VALIDATION_KEYWORDS } = await import('../../scripts/editorSchema.mjs')));
+
+  type Visit = (node: Record<string, unknown>, pointer: string) => void;
+  /** Every schema in `schema` (not the names in `properties`), with its JSON pointer. */
+  function walk(schema: unknown, visit: Visit, pointer = ''): void {
+    if (!schema || typeof schema !== 'object') return;
+    const node = schema as Record<string, unknown>;
+    visit(node, pointer);
+    for (const map of ['properties', 'definitions']) {
+      for (const [name, sub] of Object.entries((node[map] as Record<string, unknown>) ?? {})) walk(sub, visit, `${pointer}/${map}/${name}`);
+    }
+    const items = node.items;
+    if (Array.isArray(items)) items.forEach((s, i) => walk(s, visit, `${pointer}/items/${i}`));
+    else walk(items, visit, `${pointer}/items`);
+    for (const list of ['anyOf', 'oneOf', 'allOf']) (node[list] as unknown[] | undefined)?.forEach((s, i) => walk(s, visit, `${pointer}/${list}/${i}`));
+    for (const one of ['if', 'then', 'else', 'not']) walk(node[one], visit, `${pointer}/${one}`);
+  }
+
+  it('keeps no validation keyword: only anyOf, whose branches are stripped too', () => {
+    const out = editorSchema(modelSchema);
+    const left: string[] = [];
+    walk(out, (node, pointer) => {
+      for (const key of Object.keys(node)) if (key !== 'anyOf' && VALIDATION_KEYWORDS.includes(key)) left.push(`${pointer}/${key}`);
+    });
+    assert.deepEqual(left, []);
+    // The list holds what a JSON Schema (draft 7) can fail on, independently of the generator's own list.
+    for (const k of ['type', 'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'required', 'additionalProperties', 'minItems', 'maxItems', 'uniqueItems', 'minLength', 'pattern', 'if', 'not', 'oneOf']) {
+      assert.ok(VALIDATION_KEYWORDS.includes(k), k);
+    }
+  });
+
+  it('offers every allowed value as an example where the full schema had it (enum, const, booleans)', () => {
+    const out = editorSchema(modelSchema) as Record<string, unknown>;
+    const at = (pointer: string) => pointer.split('/').slice(1).reduce<unknown>((n, k) => (n as Record<string, unknown>)[k], out) as Record<string, unknown>;
+    let checked = 0;
+    walk(modelSchema, (node, pointer) => {
+      // Conditions (data.kind "blobs" in an `if`) are not values a person types there.
+      if (/\/(if|then|else|not|allOf)(\/|$)/.test(pointer)) return;
+      const values = [...((node.enum as unknown[]) ?? []), ...('const' in node ? [node.const] : []), ...(node.type === 'boolean' ? [true, false] : [])];
+      if (!values.length) return;
+      const examples = (at(pointer.replace(/\/oneOf\//g, '/anyOf/')).examples as unknown[]) ?? [];
+      for (const v of values) assert.ok(examples.includes(v), `${pointer}: ${JSON.stringify(v)} among ${JSON.stringify(examples)}`);
+      checked += values.length;
+    });
+    // 9 kinds, 4 delimiters, 5 extra features, 3 losses, 4 optimizers, 2 backends, 7 activations; 2 booleans x 2.
+    assert.equal(checked, 9 + 4 + 5 + 3 + 4 + 2 + 7 + 4);
+  });
+
+  it('keeps the descriptions and defaults that hovers and completions show', () => {
+    const out = editorSchema(modelSchema) as { properties: Record<string, { description?: string; default?: unknown; properties?: Record<string, { description?: string; default?: unknown }> }> };
+    assert.equal(out.properties.training.properties!.learningRate.default, 0.01);
+    assert.match(out.properties.training.properties!.learningRate.description!, /Step size/);
+    assert.match(out.properties.data.description!, /data\.kind picks the dataset/);
+    assert.deepEqual(out.properties.data.properties!.kind.default, 'blobs');
+  });
+
+  it('accepts any file, however wrong: nothing in it can fail, so VS Code reports nothing of its own', () => {
+    const validate = new Ajv({ strict: false }).compile(editorSchema(modelSchema) as object);
+    const bad = [
+      { data: { kind: 'donut', samples: -1, noise: 7, path: 3 }, unknown: true },
+      { model: { hidden: 'wide', activation: ['swish', 3] }, training: { learningRate: 'fast', nesterov: 'yes', earlyStopping: { patiense: 1 } } },
+      { data: { kind: 'moons', centers: 3 } },
+      { data: { kind: 'csv' } },
+      { backend: 'gpu', $schema: 5 },
+    ];
+    for (const file of bad) assert.ok(validate(file), `${JSON.stringify(file)}: ${JSON.stringify(validate.errors)}`);
+    // And the full schema does refuse each of them: the test has teeth.
+    const full = new Ajv({ strict: false }).compile(modelSchema);
+    for (const file of bad) assert.equal(full(file), false, JSON.stringify(file));
   });
 });
