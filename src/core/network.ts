@@ -5,7 +5,7 @@
  */
 import { ActivationName, hiddenActivation, NetworkConfig } from './config';
 import { LOSSES } from './losses';
-import { RandomState } from './random';
+import { TorchGenerator } from './random';
 
 export interface NetworkSpec {
   /** Units per layer, inputs first, outputs last: the tutorial is [2, 10, 1]. */
@@ -54,17 +54,21 @@ export function layout(spec: NetworkSpec): { layers: LayerLayout[]; size: number
  * PyTorch's default `nn.Linear` initialisation after `torch.manual_seed(seed)`, value for value: weights by
  * kaiming_uniform_(a = sqrt(5)), i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)) computed as PyTorch computes the
  * bound, then the bias by U(-1/sqrt(fan_in), 1/sqrt(fan_in)); layer by layer. PyTorch's CPU generator is
- * MT19937 seeded like numpy's, and a float32 uniform takes the low 24 bits of one 32-bit word.
+ * MT19937 seeded like numpy's, and a float32 uniform takes the low 24 bits of one 32-bit word, so the model's
+ * construction takes one word per parameter.
+ *
+ * `seed` is either the seed (a fresh `torch.manual_seed(seed)`) or torch's global generator itself, which is then
+ * left where building the model leaves it: the next draws (a DataLoader's shuffle, dropout masks) come from there.
  */
-export function initParams(spec: NetworkSpec, seed: number): Float32Array {
-  const rng = new RandomState(seed);
+export function initParams(spec: NetworkSpec, seed: number | TorchGenerator): Float32Array {
+  const rng = typeof seed === 'number' ? new TorchGenerator(seed) : seed;
   const { layers, size } = layout(spec);
   const theta = new Float32Array(size);
   const uniform = (at: number, count: number, bound: number) => {
     const from = Math.fround(-bound);
     const to = Math.fround(bound);
     for (let i = 0; i < count; i++) {
-      const x = (rng.nextUint32() & 0xffffff) * 5.9604644775390625e-8; // 2^-24
+      const x = (rng.random() & 0xffffff) * 5.9604644775390625e-8; // 2^-24
       theta[at + i] = x * (to - from) + from;
     }
   };

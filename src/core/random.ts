@@ -139,3 +139,48 @@ export class RandomState {
     return this.shuffle(p);
   }
 }
+
+/**
+ * PyTorch's CPU generator (`CPUGeneratorImpl`), as `torch.manual_seed(seed)` and `torch.Generator().manual_seed(seed)`
+ * leave it: the same MT19937 as numpy's, seeded by `init_genrand` with the seed's low 32 bits (torch keeps a 64-bit
+ * seed but its mt19937 takes `seed & 0xffffffff`). The draws are torch's, not numpy's: `random()` is one 32-bit
+ * word, `random64()` two words with the first one high.
+ */
+export class TorchGenerator {
+  private readonly mt: RandomState;
+
+  constructor(seed: number | bigint = 0) {
+    // A bigint is a 64-bit seed (what random_() draws for a sampler); a number is a model file's seed.
+    this.mt = new RandomState(typeof seed === 'bigint' ? Number(BigInt.asUintN(32, seed)) : seed);
+  }
+
+  /** One raw 32-bit word (`CPUGeneratorImpl::random`): what float32 `uniform_` and `randperm` draw from. */
+  random(): number {
+    return this.mt.nextUint32();
+  }
+
+  /** Skips `count` 32-bit words. */
+  skip(count: number): void {
+    for (let i = 0; i < count; i++) this.mt.nextUint32();
+  }
+
+  /**
+   * `torch.empty((), dtype=torch.int64).random_().item()`: random64() = (first word << 32) | second word, taken
+   * modulo 2^63 (int64's max + 1), so the value is never negative.
+   */
+  randomInt64(): bigint {
+    const hi = BigInt(this.mt.nextUint32());
+    const lo = BigInt(this.mt.nextUint32());
+    return ((hi << 32n) | lo) & 0x7fffffffffffffffn;
+  }
+
+  /**
+   * `uniform_real_distribution<double>(0, 1)`, the draw of `bernoulli_(p)`: the low 53 bits of random64() times
+   * 2^-53, i.e. the first word's low 21 bits above the whole second word (exact in a double).
+   */
+  uniformDouble(): number {
+    const hi = this.mt.nextUint32() & 0x1fffff;
+    const lo = this.mt.nextUint32();
+    return (hi * 4294967296 + lo) * 1.1102230246251565e-16; // 2^-53
+  }
+}

@@ -9,7 +9,8 @@ import type { PointSet, TrainingBackend } from './backends/backend';
 import type { NetworkConfig } from './config';
 import type { Dataset } from './data/dataset';
 import { initParams, NetworkSpec, specFromConfig } from './network';
-import { RandomState } from './random';
+import { TorchGenerator } from './random';
+import { dataLoaderEpochOrder } from './torchSampler';
 
 /** Metrics of one epoch. Accuracies are after the epoch's update; null for regression. */
 export interface EpochMetrics {
@@ -57,7 +58,8 @@ export class Trainer {
   diagnosis: string | null = null;
   private readonly train: PointSet;
   private readonly test: PointSet;
-  private readonly batchRng: RandomState;
+  /** torch's global generator: initial weights, then each epoch's DataLoader shuffle and the dropout masks. */
+  private readonly generator: TorchGenerator;
   private readonly order: Int32Array;
   private best: { testLoss: number; epoch: number; params: Float32Array } | null = null;
 
@@ -67,7 +69,11 @@ export class Trainer {
     this.spec = specFromConfig(config, dataset.features, dataset.classes);
     this.train = pointSet(dataset, dataset.trainIdx);
     this.test = pointSet(dataset, dataset.testIdx);
-    this.initialParams = options.initialParams ?? initParams(this.spec, config.training.seed);
+    // torch.manual_seed(seed), then the model's construction. Given initial weights (a PyTorch user's
+    // load_state_dict) the model was still built first: the generator is advanced all the same.
+    this.generator = new TorchGenerator(config.training.seed);
+    const seeded = initParams(this.spec, this.generator);
+    this.initialParams = options.initialParams ?? seeded;
     const t = config.training;
     const create = options.createBackend ?? ((o) => new CpuBackend(o));
     this.backend = create({
@@ -81,11 +87,10 @@ export class Trainer {
       l1: t.l1,
       dropout: config.model.dropout,
       seed: t.seed,
+      generator: this.generator,
       maxPredictRows: options.maxPredictRows,
     });
-    // Mini-batch order has its own stream, so changing the batch size never changes the initial weights.
-    this.batchRng = new RandomState((t.seed + 1) >>> 0);
-    this.order = new Int32Array(this.train.n).map((_, i) => i);
+    this.order = new Int32Array(this.train.n);
   }
 
   get epoch(): number {
@@ -138,11 +143,20 @@ export class Trainer {
     };
   }
 
+  /**
+   * batchSize 0: one step on every point (no DataLoader, nothing drawn). batchSize b > 0: the batches of
+   * `DataLoader(TensorDataset(X_train, y_train), batch_size=b, shuffle=True)`, whose shuffle draws from the global
+   * generator at the start of every epoch (see torchSampler.ts). b >= n is one batch of every point: without
+   * dropout it runs as the full batch in the points' own order (the same mean up to the order of summation), but the
+   * shuffle is still drawn, as PyTorch draws it; with dropout it runs in the shuffled order, so that each point
+   * gets the mask PyTorch gives it.
+   */
   private trainOneEpoch(): number {
     const { batchSize } = this.config.training;
     const n = this.train.n;
-    if (batchSize <= 0 || batchSize >= n) return this.backend.step(null);
-    this.batchRng.shuffle(this.order);
+    if (batchSize <= 0) return this.backend.step(null);
+    dataLoaderEpochOrder(this.generator, n, this.order);
+    if (batchSize >= n && !(this.config.model.dropout > 0)) return this.backend.step(null);
     let sum = 0;
     for (let start = 0; start < n; start += batchSize) {
       const batch = this.order.subarray(start, Math.min(n, start + batchSize));

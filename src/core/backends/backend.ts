@@ -7,6 +7,7 @@
 import type { LossName, OptimizerName } from '../config';
 import type { NetworkSpec } from '../network';
 import type { OptimizerSettings } from '../optimizers';
+import type { TorchGenerator } from '../random';
 
 export type BackendKind = 'cpu';
 
@@ -30,8 +31,14 @@ export interface BackendOptions {
   l1: number;
   /** Dropout probability after each hidden layer during training steps. */
   dropout: number;
-  /** Seed of the dropout masks. */
+  /** torch.manual_seed of the run: without `generator`, the dropout masks come from a generator seeded with it. */
   seed: number;
+  /**
+   * torch's global generator, shared with the trainer (whose DataLoader shuffle draws from it between epochs): the
+   * dropout masks draw from it where it stands. Without it: a fresh generator after `torch.manual_seed(seed)` and the
+   * construction of this network, as a PyTorch program would have it.
+   */
+  generator?: TorchGenerator;
   /** Largest number of rows `predict` is called with at once (the boundary grid). */
   maxPredictRows?: number;
 }

@@ -12,7 +12,7 @@ import { Activation, ACTIVATIONS } from '../activations';
 import { LOSSES, Loss } from '../losses';
 import { layout, LayerLayout } from '../network';
 import { createOptimizer, Optimizer } from '../optimizers';
-import { RandomState } from '../random';
+import { TorchGenerator } from '../random';
 import type { BackendOptions, Evaluation, TrainingBackend } from './backend';
 
 /** Rows per block: 256 rows of 128 float32 units are 128 KiB, which stays in a core's L2 cache. */
@@ -74,7 +74,7 @@ export class CpuBackend implements TrainingBackend {
   private readonly mask: Float32Array[];
   /** d(loss)/d(pre-activation) of each layer. */
   private readonly dZ: Float32Array[];
-  private readonly dropoutRng: RandomState;
+  private readonly dropoutRng: TorchGenerator;
   /** The buffers hold an evaluation-mode forward pass of the full training set for the current theta. */
   private trainForwardValid = false;
 
@@ -100,8 +100,9 @@ export class CpuBackend implements TrainingBackend {
     this.A = this.layers.map((L, l) => (l < this.acts.length ? new Float32Array(this.capacity * L.outputs) : this.Z[l]));
     this.mask = o.dropout > 0 ? this.acts.map((_, l) => new Float32Array(o.train.n * this.layers[l].outputs)) : [];
     this.dZ = this.layers.map((L) => new Float32Array(o.train.n * L.outputs));
-    // Its own stream (seed + 2; mini-batch order uses seed + 1): masks never reuse the initial weights' draws.
-    this.dropoutRng = new RandomState((o.seed + 2) >>> 0);
+    // nn.Dropout draws from torch's global generator, after the model's construction (one word per parameter).
+    this.dropoutRng = o.generator ?? new TorchGenerator(o.seed);
+    if (!o.generator && o.dropout > 0) this.dropoutRng.skip(lay.size);
   }
 
   step(batch: Int32Array | null): number {
@@ -198,21 +199,31 @@ export class CpuBackend implements TrainingBackend {
         const count = n * k;
         if (f === ACTIVATIONS.relu) for (let t = 0; t < count; t++) A[t] = Z[t] > 0 ? Z[t] : 0;
         else for (let t = 0; t < count; t++) A[t] = f.output(Z[t]);
-        if (training && this.o.dropout > 0) this.applyDropout(l, count);
+        if (training && this.o.dropout > 0) this.applyDropout(l, n, k);
       }
       input = this.A[l];
     }
   }
 
-  /** Inverted dropout: keep each unit with probability 1 - p and scale it by 1 / (1 - p). */
-  private applyDropout(l: number, count: number): void {
+  /**
+   * Inverted dropout as torch 1.13's CPU `nn.Dropout` does it: `noise = empty_like(A).bernoulli_(1 - p)`, one
+   * `uniformDouble() < 1 - p` per unit in the row-major order of the [rows, units] tensor (sample by sample, so
+   * unit j of row i here at j * n + i), then `noise.div_(1 - p)` in float32, i.e. fround(1 / fround(1 - p)) (not
+   * fround(1 / (1 - p)), which is another float for about a quarter of all p), and `A * noise`.
+   */
+  private applyDropout(l: number, n: number, k: number): void {
     const p = this.o.dropout;
-    const scale = 1 / (1 - p);
+    const keep = 1 - p;
+    const scale = Math.fround(1 / Math.fround(keep));
     const A = this.A[l];
     const mask = this.mask[l];
-    for (let t = 0; t < count; t++) {
-      mask[t] = this.dropoutRng.randomSample() < p ? 0 : scale;
-      A[t] *= mask[t];
+    const g = this.dropoutRng;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < k; j++) {
+        const t = j * n + i;
+        mask[t] = g.uniformDouble() < keep ? scale : 0;
+        A[t] *= mask[t];
+      }
     }
   }
 
