@@ -19,7 +19,8 @@ const SCHEMA_MAPS = ['properties', 'definitions'];
  * A copy of `schema` that only describes: properties, titles, descriptions, defaults and examples. `false`
  * (a setting another rules out) becomes `true`; `oneOf`/`anyOf` become an `anyOf` of stripped branches, which
  * nothing can fail, so completions still come from every branch (an activation's names, for one name or a list).
- * `allOf` with `if`/`then` (per-kind rules of the data section) is dropped: the plain properties carry the words.
+ * `allOf` with `if`/`then` (per-kind rules of the data section) is dropped: the plain properties carry the words,
+ * and the first default a `then` gives a property that has none.
  *
  * @param {unknown} schema
  * @returns {unknown}
@@ -38,6 +39,18 @@ export function editorSchema(schema) {
       out.items = Array.isArray(value) ? value.map(editorSchema) : editorSchema(value);
     } else if (!VALIDATION_KEYWORDS.includes(key)) {
       out[key] = value;
+    }
+  }
+  // A setting whose default depends on data.kind (noise, factor, delimiter) has it only in a `then`: keep the
+  // first, so completing the key still inserts a value.
+  const props = /** @type {Record<string, Record<string, unknown>> | undefined} */ (out.properties);
+  for (const branch of asArray(node.allOf)) {
+    const then = /** @type {{ then?: { properties?: Record<string, unknown> } }} */ (branch).then;
+    for (const [name, sub] of Object.entries(then?.properties ?? {})) {
+      const target = props?.[name];
+      if (target && typeof target === 'object' && !('default' in target) && sub && typeof sub === 'object' && 'default' in sub) {
+        target.default = /** @type {{ default: unknown }} */ (sub).default;
+      }
     }
   }
   const branches = [...asArray(node.oneOf), ...asArray(node.anyOf)];

@@ -247,6 +247,11 @@ describe('the editor schema (dist/nn-model.editor.schema.json): completions and 
     assert.match(out.properties.training.properties!.learningRate.description!, /Step size/);
     assert.match(out.properties.data.description!, /data\.kind picks the dataset/);
     assert.deepEqual(out.properties.data.properties!.kind.default, 'blobs');
+    // Defaults that only a data.kind's branch gives: completing the key still inserts a value.
+    assert.equal(out.properties.data.properties!.noise.default, 0);
+    assert.equal(out.properties.data.properties!.factor.default, 0.8);
+    assert.equal(out.properties.data.properties!.delimiter.default, 'auto');
+    assert.equal((modelSchema.properties.data.properties.noise as { default?: unknown }).default, undefined, 'the full schema is not changed');
   });
 
   it('accepts any file, however wrong: nothing in it can fail, so VS Code reports nothing of its own', () => {
