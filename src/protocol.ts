@@ -5,7 +5,8 @@
  */
 import type { NetworkConfig } from './core/config';
 import type { DataSources } from './core/data/dataset';
-import type { LayerParams } from './core/network';
+import { MAX_EPOCHS } from './core/limits';
+import { layout, LayerParams, specFromConfig } from './core/network';
 import type { EpochMetrics, TrainingStatus } from './core/trainer';
 
 export type EndStatus = Exclude<TrainingStatus, 'running'>;
@@ -114,8 +115,11 @@ export interface RunEndedMessage {
   diagnosis: string | null;
   history: EpochMetrics[];
   modelEpoch: number;
-  /** Final parameters, flat, in the engine's layout (network.layout). */
-  params: number[];
+  /**
+   * Final parameters, flat, in the engine's layout (network.layout). VS Code carries messages as JSON, so a
+   * NaN or infinite weight arrives as null; only a diverged run may have one.
+   */
+  params: (number | null)[];
   backend: string;
   /** Time of the training loop alone. */
   trainMs: number;
@@ -139,55 +143,208 @@ export interface PanelErrorMessage {
 export type FromWebviewMessage = ReadyMessage | TrainRequestMessage | ProgressMessage | RunEndedMessage | RunDiscardedMessage | PanelErrorMessage;
 
 // ---------------------------------------------------------------- checks of what the webview sends
+//
+// The panel runs scripts that the host does not control once they are loaded (and a webview can be
+// inspected and driven by hand), so everything it sends is checked here and rebuilt with only the known
+// fields: what the host keeps is bounded, finite and typed. What needs the run's context (the config the host
+// sent, the network's size) is checked by `runReportProblem`, when the host knows which run it is.
 
-const MAX_PNG_CHARS = 8 * 1024 * 1024;
+/** The host's run tokens are 16 hex digits (trainingPanel.ts); a little room either way. */
+const TOKEN = /^[0-9a-f]{8,64}$/;
+/** Engine names: 'cpu', 'webgl'... shown to the user and written into run.json. */
+const BACKEND = /^[a-z0-9-]{1,32}$/;
+/** Panel text (a diagnosis, an error): far more than any real one. The host shows it through plainMessage. */
+const MAX_TEXT = 10_000;
 const MAX_PARAMS = 50_000_000;
+/** A boundary PNG as a data URL: 8 MiB of bytes is at most this many base64 characters. */
+const MAX_PNG_CHARS = 'data:image/png;base64,'.length + Math.ceil((8 * 1024 * 1024) / 3) * 4;
+/** A day of training, in ms: a longer trainMs is not a real measurement. */
+const MAX_TRAIN_MS = 1e12;
+/** A config is small: a few dozen values (blobs centers, hidden widths). */
+const MAX_CONFIG_VALUES = 10_000;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStr = (v: unknown, max = 10_000): v is string => typeof v === 'string' && v.length <= max;
-const isNum = (v: unknown): v is number => typeof v === 'number';
-const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
-const isAcc = (v: unknown) => v === null || (isNum(v) && v >= 0 && v <= 1);
+const isStr = (v: unknown, max = MAX_TEXT): v is string => typeof v === 'string' && v.length <= max;
+const isToken = (v: unknown): v is string => typeof v === 'string' && TOKEN.test(v);
+const isBackend = (v: unknown): v is string => typeof v === 'string' && BACKEND.test(v);
+const isFin = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+// No run has more epochs of history than core/limits allows (the host refuses longer runs before they start).
+const isCount = (v: unknown, max = MAX_EPOCHS): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
+const isAcc = (v: unknown): v is number | null => v === null || (isFin(v) && v >= 0 && v <= 1);
+/** Every loss NN Trainer computes (BCE, cross-entropy, MSE, plus penalties) is finite and >= 0 in a record. */
+const isLoss = (v: unknown): v is number => isFin(v) && v >= 0;
 
-function isMetrics(v: unknown): v is EpochMetrics {
-  return isObj(v) && isCount(v.epoch) && isNum(v.loss) && isNum(v.testLoss) && isAcc(v.trainAccuracy) && isAcc(v.testAccuracy);
+/** One epoch's record, rebuilt with its five fields, or null. */
+function metrics(v: unknown): EpochMetrics | null {
+  if (!isObj(v) || !isCount(v.epoch) || v.epoch < 1 || !isLoss(v.loss) || !isLoss(v.testLoss) || !isAcc(v.trainAccuracy) || !isAcc(v.testAccuracy)) return null;
+  return { epoch: v.epoch, loss: v.loss, testLoss: v.testLoss, trainAccuracy: v.trainAccuracy, testAccuracy: v.testAccuracy };
 }
 
-/** The message if it is one of `FromWebviewMessage`'s shapes, else null (and the host ignores it). */
+/**
+ * A copy of a JSON value (objects, arrays, strings, finite numbers, booleans, null) of at most
+ * MAX_CONFIG_VALUES values and 8 levels, or undefined. The host compares it with the config it sent.
+ */
+function jsonCopy(v: unknown, budget = { left: MAX_CONFIG_VALUES }, depth = 0): unknown {
+  if (--budget.left < 0 || depth > 8) return undefined;
+  if (v === null || typeof v === 'boolean' || isFin(v) || isStr(v, 1000)) return v;
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const x of v) {
+      const c = jsonCopy(x, budget, depth + 1);
+      if (c === undefined) return undefined;
+      out.push(c);
+    }
+    return out;
+  }
+  if (isObj(v)) {
+    const out: Obj = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (k.length > 100) return undefined;
+      const c = jsonCopy(x, budget, depth + 1);
+      if (c === undefined) return undefined;
+      out[k] = c;
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/** The message if it is one of `FromWebviewMessage`'s shapes, rebuilt with only its known fields; else null (and the host ignores it). */
 export function parseFromWebview(raw: unknown): FromWebviewMessage | null {
   if (!isObj(raw) || !isStr(raw.type, 32)) return null;
   switch (raw.type) {
     case 'ready':
     case 'train':
       return { type: raw.type };
-    case 'progress':
-      if (!isStr(raw.runToken, 64) || (raw.state !== 'running' && raw.state !== 'paused') || !isCount(raw.epoch) || !isCount(raw.epochs)) return null;
-      if (!(raw.metrics === null || isMetrics(raw.metrics)) || !isNum(raw.epochsPerSecond) || !isStr(raw.backend, 32)) return null;
-      return raw as unknown as ProgressMessage;
-    case 'runEnded': {
-      const ok =
-        isStr(raw.runToken, 64) &&
-        isObj(raw.config) &&
-        END_STATUSES.includes(raw.status as EndStatus) &&
-        (raw.diagnosis === null || isStr(raw.diagnosis)) &&
-        Array.isArray(raw.history) &&
-        raw.history.every(isMetrics) &&
-        isCount(raw.modelEpoch) &&
-        Array.isArray(raw.params) &&
-        raw.params.length <= MAX_PARAMS &&
-        raw.params.every((p) => typeof p === 'number' || p === null) &&
-        isStr(raw.backend, 32) &&
-        isNum(raw.trainMs) &&
-        (raw.boundaryPng === null || (isStr(raw.boundaryPng, MAX_PNG_CHARS) && raw.boundaryPng.startsWith('data:image/png;base64,')));
-      return ok ? (raw as unknown as RunEndedMessage) : null;
+    case 'progress': {
+      if (!isToken(raw.runToken) || (raw.state !== 'running' && raw.state !== 'paused') || !isCount(raw.epoch) || !isCount(raw.epochs)) return null;
+      const m = raw.metrics === null ? null : metrics(raw.metrics);
+      if ((raw.metrics !== null && !m) || !isFin(raw.epochsPerSecond) || raw.epochsPerSecond < 0 || !isBackend(raw.backend)) return null;
+      return { type: 'progress', runToken: raw.runToken, state: raw.state, epoch: raw.epoch, epochs: raw.epochs, metrics: m, epochsPerSecond: raw.epochsPerSecond, backend: raw.backend };
     }
+    case 'runEnded':
+      return runEnded(raw);
     case 'runDiscarded':
-      return isStr(raw.runToken, 64) ? { type: 'runDiscarded', runToken: raw.runToken } : null;
+      return isToken(raw.runToken) ? { type: 'runDiscarded', runToken: raw.runToken } : null;
     case 'error':
-      if (!(raw.runToken === null || isStr(raw.runToken, 64)) || !isStr(raw.message)) return null;
-      return raw as unknown as PanelErrorMessage;
+      if (!(raw.runToken === null || isToken(raw.runToken)) || !isStr(raw.message)) return null;
+      return { type: 'error', runToken: raw.runToken, message: raw.message };
     default:
       return null;
+  }
+}
+
+function runEnded(raw: Obj): RunEndedMessage | null {
+  const status = raw.status as EndStatus;
+  if (!isToken(raw.runToken) || !END_STATUSES.includes(status) || !(raw.diagnosis === null || isStr(raw.diagnosis))) return null;
+  if (!isCount(raw.modelEpoch) || !isBackend(raw.backend) || !isFin(raw.trainMs) || raw.trainMs < 0 || raw.trainMs > MAX_TRAIN_MS) return null;
+  if (!(raw.boundaryPng === null || (isStr(raw.boundaryPng, MAX_PNG_CHARS) && raw.boundaryPng.startsWith('data:image/png;base64,')))) return null;
+  const config = isObj(raw.config) ? jsonCopy(raw.config) : undefined;
+  if (!isObj(config)) return null;
+  if (!Array.isArray(raw.history) || raw.history.length > MAX_EPOCHS) return null;
+  const history: EpochMetrics[] = [];
+  for (const r of raw.history) {
+    const m = metrics(r);
+    if (!m) return null;
+    history.push(m);
+  }
+  if (!Array.isArray(raw.params) || raw.params.length > MAX_PARAMS) return null;
+  // A diverged run's weights blew up: NaN or infinite (null, once VS Code has carried them as JSON), which is
+  // what its run folder records. Any other run's weights are finite numbers, every one.
+  const blownUp = (p: unknown) => p === null || (typeof p === 'number' && !Number.isFinite(p));
+  const params: (number | null)[] = [];
+  for (const p of raw.params) {
+    if (isFin(p)) params.push(p);
+    else if (status === 'diverged' && blownUp(p)) params.push(null);
+    else return null;
+  }
+  return {
+    type: 'runEnded',
+    runToken: raw.runToken,
+    config: config as unknown as NetworkConfig,
+    status,
+    diagnosis: raw.diagnosis,
+    history,
+    modelEpoch: raw.modelEpoch,
+    params,
+    backend: raw.backend,
+    trainMs: raw.trainMs,
+    boundaryPng: raw.boundaryPng,
+  };
+}
+
+// ---------------------------------------------------------------- the host's checks of a run report
+
+/** What the host knows of the run it started: the config it sent the panel and the size of its dataset. */
+export interface SentRun {
+  config: NetworkConfig;
+  features: number;
+  /** Classes of the dataset; 0 for regression. */
+  classes: number;
+}
+
+/** Deep equality of two JSON values; key order does not matter, and an undefined value is a missing key. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  if (!isObj(a) || !isObj(b)) return false;
+  const keys = (o: Obj) => Object.keys(o).filter((k) => o[k] !== undefined).sort();
+  const ka = keys(a);
+  const kb = keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && jsonEqual(a[k], b[k]));
+}
+
+/**
+ * Why a parsed run report cannot be the run the host started, or null when it can: the config is the one
+ * the host sent, the history is epochs 1..n in order (n at most the config's epochs, all of them when the run
+ * finished), the model epoch lies within it, accuracies are there exactly for classification, and the
+ * parameters are exactly as many as the network has. Pure (no vscode), so it unit-tests in Node.
+ */
+export function runReportProblem(msg: RunEndedMessage, sent: SentRun): string | null {
+  const t = sent.config.training;
+  if (!jsonEqual(msg.config, sent.config)) return 'the panel reported a model other than the one it was given';
+  const h = msg.history;
+  if (h.length > t.epochs) return `the panel sent ${h.length} epochs of history; the model file asks for ${t.epochs}`;
+  const wrong = h.findIndex((m, i) => m.epoch !== i + 1);
+  if (wrong >= 0) return `the panel's history is out of order: its record ${wrong + 1} is of epoch ${h[wrong].epoch}`;
+  if (msg.status === 'finished' && h.length !== t.epochs) return `the panel says the run finished, after ${h.length} of ${t.epochs} epochs`;
+  if (msg.status === 'early-stopped' && !t.earlyStopping) return 'the panel says the run stopped early, but the model file has no early stopping';
+  // The weights are the last epoch's, or after early stopping the best epoch's (trainer.modelEpoch).
+  const modelOk = msg.status === 'early-stopped' ? msg.modelEpoch >= 1 && msg.modelEpoch <= h.length : msg.modelEpoch === h.length;
+  if (!modelOk) return `the panel sent a model epoch (${msg.modelEpoch}) that its history of ${h.length} epochs does not have`;
+  const classify = sent.classes > 0;
+  if (h.some((m) => (m.trainAccuracy === null) === classify || (m.testAccuracy === null) === classify)) {
+    return classify ? 'the panel sent epochs without accuracies for a classification' : 'the panel sent accuracies for a regression';
+  }
+  const spec = specFromConfig(sent.config, sent.features, sent.classes);
+  const size = layout(spec).size;
+  if (msg.params.length !== size) return `the panel sent ${msg.params.length} parameters; the network ${spec.sizes.join('-')} has ${size}`;
+  return null;
+}
+
+/**
+ * The current run's token, good for one run report: `take` says yes once, for the current token, and the
+ * token is spent (so one runEnded replayed three times writes one run folder, not three). Messages of a
+ * spent or stale token are the panel's past: ignored.
+ */
+export class RunTokens {
+  private current: string | undefined;
+
+  /** Starts a run with a fresh, unguessable token (the host makes it). */
+  begin(token: string): string {
+    this.current = token;
+    return token;
+  }
+
+  isCurrent(token: string | null): boolean {
+    return token !== null && token === this.current;
+  }
+
+  /** Whether `token` is the current run's, unspent; spends it. */
+  take(token: string): boolean {
+    if (!this.isCurrent(token)) return false;
+    this.current = undefined;
+    return true;
   }
 }

@@ -6,7 +6,10 @@ import * as vscode from 'vscode';
 import type { NetworkConfig } from '../core/config';
 import { buildDataset, DataSources, Dataset } from '../core/data/dataset';
 import { CsvError } from '../core/data/csv';
+import { plainMessage } from '../core/excerpt';
+import { readConfinedText } from '../node/confinedRead';
 import { displayPath } from './modelFiles';
+import { workspaceRoot } from './settings';
 
 export function csvUri(modelFile: vscode.Uri, config: NetworkConfig): vscode.Uri | undefined {
   const data = config.data as { kind: string; path?: string };
@@ -14,17 +17,25 @@ export function csvUri(modelFile: vscode.Uri, config: NetworkConfig): vscode.Uri
   return /^([a-zA-Z]:)?[\\/]/.test(data.path) ? vscode.Uri.file(data.path) : vscode.Uri.joinPath(modelFile, '..', data.path);
 }
 
-/** Reads the data's files; throws a plain message when one cannot be read. */
+/**
+ * Reads the data's files; throws a plain message when one cannot be read. The CSV must lie inside the model
+ * file's workspace folder (its own folder when it is in none), links followed, and be a regular text file:
+ * a model file from a cloned repository cannot make NN Trainer read ~/.ssh, a named pipe or /dev/zero.
+ * The host reads with Node's fs (the extension runs in a Node extension host), so only file: URIs.
+ */
 export async function readSources(modelFile: vscode.Uri, config: NetworkConfig): Promise<DataSources> {
   const uri = csvUri(modelFile, config);
   if (!uri) return {};
-  let bytes: Uint8Array;
-  try {
-    bytes = await vscode.workspace.fs.readFile(uri);
-  } catch {
-    throw new Error(`cannot read the CSV file ${displayPath(uri)} (data.path "${(config.data as { path?: string }).path}", relative to the model file)`);
-  }
-  return { csvText: new TextDecoder().decode(bytes), csvName: displayPath(uri) };
+  const given = plainMessage((config.data as { path: string }).path, 200);
+  const root = workspaceRoot(modelFile);
+  if (uri.scheme !== 'file' || root.scheme !== 'file') throw new Error(`cannot read the CSV file "${given}": NN Trainer reads data files only from folders on this computer, not ${uri.scheme}:`);
+  const { text } = await readConfinedText(uri.fsPath, {
+    roots: [root.fsPath],
+    what: 'the CSV file',
+    shown: `"${given}" (data.path, relative to the model file)`,
+    rootsName: `the workspace folder ${root.fsPath}`,
+  });
+  return { csvText: text, csvName: displayPath(uri) };
 }
 
 /**
@@ -36,6 +47,7 @@ export async function checkData(modelFile: vscode.Uri, config: NetworkConfig): P
     const sources = await readSources(modelFile, config);
     return { sources, dataset: buildDataset(config, sources) };
   } catch (e) {
+    // Messages name files and lines, never what a file holds (confinedRead and the CSV parser see to it).
     const message = (e as Error).message;
     const uri = csvUri(modelFile, config);
     // Not awaited: the command finishes now; the message stays until the user acts on it.

@@ -1,7 +1,10 @@
 /** A past run in a panel (Open Results): its loss and accuracy curves and its final boundary, no training. */
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DataSources } from '../core/data/dataset';
+import { plainMessage } from '../core/excerpt';
 import type { RunRecord } from '../core/export/runRecord';
+import { ConfinedReadError, readConfinedText } from '../node/confinedRead';
 import { parseFromWebview, ShowRunMessage } from '../protocol';
 import { localRoots, panelHtml } from './html';
 import { displayPath } from './modelFiles';
@@ -9,19 +12,31 @@ import { readRun } from './runsTree';
 
 const VIEW_TYPE = 'nnTrainer.runView';
 
-/** The CSV a past run trained on, found again by the workspace path its run.json names (if still there). */
-async function runSources(record: RunRecord): Promise<DataSources> {
-  const file = record.dataset.source?.file;
-  if (!file) return {};
-  for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    try {
-      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, file));
-      return { csvText: new TextDecoder().decode(bytes), csvName: file };
-    } catch {
-      // not in this folder
-    }
+/**
+ * The CSV a past run trained on, found again by the workspace path its run.json names (if still there). A
+ * run.json is a file anyone can edit or ship in a repository, so the path is read under the same rules as a
+ * model file's CSV: inside the run folder's workspace folder, links followed, a regular text file.
+ */
+async function runSources(folder: vscode.Uri, record: RunRecord): Promise<DataSources> {
+  const file = record.dataset?.source?.file;
+  const root = vscode.workspace.getWorkspaceFolder(folder);
+  if (typeof file !== 'string' || !file || !root || root.uri.scheme !== 'file') return {};
+  // displayPath names a file of a multi-root workspace with its folder's name first.
+  const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+  const rel = multiRoot && file.startsWith(`${root.name}/`) ? file.slice(root.name.length + 1) : file;
+  try {
+    const { text } = await readConfinedText(path.resolve(root.uri.fsPath, rel), {
+      roots: [root.uri.fsPath],
+      what: 'the CSV file',
+      shown: `"${plainMessage(file, 200)}" (dataset.source.file in run.json)`,
+      rootsName: `the workspace folder ${root.uri.fsPath}`,
+    });
+    return { csvText: text, csvName: file };
+  } catch (e) {
+    // Gone since: the run is shown without its points, as before. Refused: say why.
+    if (!(e instanceof ConfinedReadError && e.code === 'missing')) void vscode.window.showWarningMessage(`The run's data points are not shown: ${(e as Error).message}`);
+    return {};
   }
-  return {};
 }
 
 export async function showRunPanel(folder: vscode.Uri, extensionUri: vscode.Uri): Promise<void> {
@@ -43,7 +58,7 @@ export async function showRunPanel(folder: vscode.Uri, extensionUri: vscode.Uri)
     modelEpoch: record.final?.epoch ?? record.history.length,
     layers: model.layers,
     backend: record.backend,
-    sources: await runSources(record),
+    sources: await runSources(folder, record),
   };
   const sub = panel.webview.onDidReceiveMessage((raw) => {
     if (parseFromWebview(raw)?.type === 'ready') void panel.webview.postMessage(msg);

@@ -6,10 +6,10 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import type { NetworkConfig } from '../core/config';
-import { FromWebviewMessage, LoadMessage, parseFromWebview, RunEndedMessage, ToWebviewMessage } from '../protocol';
+import { plainMessage } from '../core/excerpt';
+import { FromWebviewMessage, LoadMessage, parseFromWebview, RunEndedMessage, RunTokens, ToWebviewMessage } from '../protocol';
 import { Disposable } from './disposable';
 import { localRoots, panelHtml } from './html';
-import type { DataSources } from '../core/data/dataset';
 import { readModel } from './modelDocument';
 import { PreparedRun, prepareRun } from './prepareRun';
 import { displayPath } from './modelFiles';
@@ -31,10 +31,10 @@ export interface PanelHost {
 
 export class TrainingPanel extends Disposable {
   static readonly viewType = 'nnTrainer.trainingPanel';
-  private runToken: string | undefined;
-  private loaded: NetworkConfig | undefined;
-  /** The data files' text the loaded run uses (a CSV), to rebuild its dataset when the run is saved. */
-  private sources: DataSources = {};
+  /** The current run's token; spent once its runEnded is taken, so a replayed one writes nothing. */
+  private readonly tokens = new RunTokens();
+  /** The run the panel was last given: a copy of the config exactly as posted, and the dataset built for it. */
+  private loaded: PreparedRun | undefined;
   private ready = false;
   private queued: ToWebviewMessage[] = [];
   private progress: RunProgress | undefined;
@@ -83,12 +83,12 @@ export class TrainingPanel extends Disposable {
   start(prepared: PreparedRun, autoStart = true): void {
     const { config, sources } = prepared;
     this.endProgress();
-    this.runToken = randomBytes(8).toString('hex');
-    this.loaded = config;
-    this.sources = sources;
+    const runToken = this.tokens.begin(randomBytes(8).toString('hex'));
     const settings = panelSettings();
     if (config.backend === 'auto') config.backend = settings.backend;
-    this.post({ type: 'load', runToken: this.runToken, modelFile: displayPath(this.modelFile), config, settings, autoStart, sources } satisfies LoadMessage);
+    // A copy: the panel must report back this config, and nothing that changes `config` later may move it.
+    this.loaded = { ...prepared, config: structuredClone(config) };
+    this.post({ type: 'load', runToken, modelFile: displayPath(this.modelFile), config, settings, autoStart, sources } satisfies LoadMessage);
     this.reveal();
     if (autoStart) this.startProgress(config);
   }
@@ -133,37 +133,39 @@ export class TrainingPanel extends Disposable {
         await this.train(true);
         return;
       case 'progress':
-        if (msg.runToken !== this.runToken) return;
-        if (!this.progress && msg.state === 'running' && this.loaded) this.startProgress(this.loaded);
+        if (!this.tokens.isCurrent(msg.runToken)) return;
+        if (!this.progress && msg.state === 'running' && this.loaded) this.startProgress(this.loaded.config);
         this.progress?.update(msg);
-        this.host.statusBar.running(this.loaded?.name ?? 'model', msg, this.revealCommand());
+        this.host.statusBar.running(this.loaded?.config.name ?? 'model', msg, this.revealCommand());
         return;
       case 'runEnded':
-        if (msg.runToken !== this.runToken) return;
-        await this.saveRun(msg);
+        // Each run is saved (or refused) once: the token is spent now, before any await, so a replay finds none.
+        if (!this.loaded || !this.tokens.take(msg.runToken)) return;
+        await this.saveRun(msg, this.loaded);
         return;
       case 'runDiscarded':
-        if (msg.runToken === this.runToken) this.endProgress();
+        if (this.tokens.isCurrent(msg.runToken)) this.endProgress();
         return;
       case 'error':
-        if (msg.runToken && msg.runToken !== this.runToken) return;
+        if (msg.runToken && !this.tokens.isCurrent(msg.runToken)) return;
         this.endProgress();
-        void vscode.window.showErrorMessage(`Training panel: ${msg.message}`);
+        // The panel's text: shown plain and bounded, whatever it holds.
+        void vscode.window.showErrorMessage(`Training panel: ${plainMessage(msg.message)}`);
         return;
     }
   }
 
-  private async saveRun(msg: RunEndedMessage): Promise<void> {
+  private async saveRun(msg: RunEndedMessage, run: PreparedRun): Promise<void> {
     this.endProgress();
     const final = msg.history[msg.modelEpoch - 1];
     const summary = final ? (final.testAccuracy !== null ? `test accuracy ${final.testAccuracy.toFixed(3)}` : `test loss ${final.testLoss.toPrecision(3)}`) : 'no epoch';
     try {
-      const folder = await writeRun(this.modelFile, msg, this.host.version, this.sources);
+      const folder = await writeRun(this.modelFile, run, msg, this.host.version);
       const rel = displayPath(folder);
       this.post({ type: 'runSaved', runToken: msg.runToken, folder: rel });
-      this.host.statusBar.ended(msg.config.name, `${msg.status}, ${summary}`, this.revealCommand());
+      this.host.statusBar.ended(run.config.name, `${msg.status}, ${summary}`, this.revealCommand());
       this.host.onRunSaved(folder);
-      const text = `Run ${msg.status}: ${summary}. Saved to ${rel}.` + (msg.diagnosis ? ` ${msg.diagnosis}` : '');
+      const text = `Run ${msg.status}: ${summary}. Saved to ${rel}.` + (msg.diagnosis ? ` ${plainMessage(msg.diagnosis, 1000)}` : '');
       const show = msg.status === 'diverged' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
       void show(text, 'Open Results', 'Reveal Run Folder').then((choice) => {
         if (choice === 'Open Results') void vscode.commands.executeCommand('nnTrainer.openRun', folder);
@@ -182,7 +184,7 @@ export class TrainingPanel extends Disposable {
     clearTimeout(this.configCheck);
     this.configCheck = setTimeout(async () => {
       const read = readModel(await vscode.workspace.openTextDocument(this.modelFile));
-      if (read.ok && JSON.stringify({ ...read.config, backend: null }) === JSON.stringify({ ...this.loaded, backend: null })) return;
+      if (read.ok && JSON.stringify({ ...read.config, backend: null }) === JSON.stringify({ ...this.loaded?.config, backend: null })) return;
       this.post({ type: 'configChanged', problems: read.ok ? [] : read.problems.map((p) => p.message) });
     }, 200);
   }
