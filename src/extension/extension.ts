@@ -142,11 +142,17 @@ export function activate(context: vscode.ExtensionContext): void {
   if (isModelFile(vscode.window.activeTextEditor?.document.uri)) active.set(vscode.window.activeTextEditor!.document.uri);
 }
 
-/** The model file a restored panel belongs to, from the workspace-relative path it saved. */
+/**
+ * The model file a restored panel belongs to, from the workspace-relative path it saved (displayPath: with the
+ * folder's name first in a multi-root workspace). The panel's saved state is the webview's, so the path is
+ * taken only as a plain path inside a workspace folder: no `..`, no absolute path.
+ */
 async function resolveModelFile(saved: unknown): Promise<vscode.Uri | undefined> {
-  if (typeof saved !== 'string' || !saved.endsWith('.nn.json')) return undefined;
+  if (typeof saved !== 'string' || !saved.endsWith('.nn.json') || saved.length > 1000) return undefined;
+  if (saved.split(/[\\/]/).includes('..') || /^([a-zA-Z]:)?[\\/]/.test(saved)) return undefined;
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    const candidates = [vscode.Uri.joinPath(folder.uri, saved), vscode.Uri.joinPath(folder.uri, '..', saved)];
+    const candidates = [vscode.Uri.joinPath(folder.uri, saved)];
+    if (saved.startsWith(`${folder.name}/`)) candidates.push(vscode.Uri.joinPath(folder.uri, saved.slice(folder.name.length + 1)));
     for (const uri of candidates) {
       try {
         await vscode.workspace.fs.stat(uri);

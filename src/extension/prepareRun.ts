@@ -45,10 +45,12 @@ export async function prepareRun(modelFile: vscode.Uri): Promise<PreparedRun | u
       .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
     return undefined;
   }
-  const data = await checkData(modelFile, config);
+  // A CSV's classes are known only once it is parsed, and buildDataset refuses bce-with-logits for more than
+  // two: a file that names no loss is parsed as if it had many classes (the dataset is the same for every
+  // classification loss), then its loss is settled by the classes found. A loss the file names stays its word.
+  const data = await checkData(modelFile, settleCsvLoss(config, read.raw, Infinity));
   if (!data) return undefined;
   const { dataset } = data;
-  // A CSV's classes are known now: a file that names no loss gets the one they call for.
   const settled = settleCsvLoss(config, read.raw, dataset.classes);
   const limits = runLimitProblems(settled, { features: dataset.features, classes: dataset.classes, trainRows: dataset.trainIdx.length, testRows: dataset.testIdx.length });
   if (limits.length) {

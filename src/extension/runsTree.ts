@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { plainMessage } from '../core/excerpt';
 import type { RunRecord } from '../core/export/runRecord';
+import { END_STATUSES, EndStatus } from '../protocol';
 import { Disposable } from './disposable';
 import { displayPath } from './modelFiles';
 
@@ -13,10 +14,42 @@ export interface RunSummary {
   record: Pick<RunRecord, 'runId' | 'createdAt' | 'status' | 'final' | 'config' | 'network' | 'backend' | 'diagnosis' | 'timing'>;
 }
 
+/** A run.json of a million epochs is about 120 MB; a bigger file is not one of ours. */
+const MAX_RUN_JSON_BYTES = 256 * 1024 * 1024;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNum = (v: unknown): v is number => typeof v === 'number';
+const isMetrics = (v: unknown) => isObj(v) && isNum(v.epoch) && isNum(v.loss) && isNum(v.testLoss) && (v.trainAccuracy === null || isNum(v.trainAccuracy)) && (v.testAccuracy === null || isNum(v.testAccuracy));
+
+/**
+ * Whether a parsed run.json has what the Runs view and a past run's panel read, with the right types. Any
+ * file named run.json in the workspace is read, so one that is not ours (or was edited into nonsense) is
+ * left out instead of breaking the view.
+ */
+function isRunRecord(r: unknown): r is RunRecord {
+  if (!isObj(r) || typeof r.runId !== 'string' || typeof r.createdAt !== 'string' || !END_STATUSES.includes(r.status as EndStatus)) return false;
+  if (!Array.isArray(r.history) || !(r.final === null || isMetrics(r.final)) || !(r.diagnosis === null || typeof r.diagnosis === 'string')) return false;
+  const training = isObj(r.config) && isObj(r.config.training) ? r.config.training : undefined;
+  const network = isObj(r.network) ? r.network : undefined;
+  return (
+    !!training && typeof training.optimizer === 'string' && isNum(training.learningRate) &&
+    !!network && Array.isArray(network.sizes) && network.sizes.every(isNum) && Array.isArray(network.activations) && network.activations.every((a) => typeof a === 'string') &&
+    typeof r.backend === 'string' && isObj(r.timing) && isNum(r.timing.trainMs) && isObj(r.dataset)
+  );
+}
+
 export async function readRun(folder: vscode.Uri): Promise<RunRecord> {
-  const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, 'run.json'));
-  const record = JSON.parse(new TextDecoder().decode(bytes)) as RunRecord;
-  if (!record || typeof record.runId !== 'string' || !Array.isArray(record.history)) throw new Error(`${displayPath(folder)}/run.json is not an NN Trainer run`);
+  const file = vscode.Uri.joinPath(folder, 'run.json');
+  const notOurs = () => new Error(`${displayPath(folder)}/run.json is not an NN Trainer run`);
+  if ((await vscode.workspace.fs.stat(file)).size > MAX_RUN_JSON_BYTES) throw notOurs();
+  let record: unknown;
+  try {
+    record = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
+  } catch {
+    throw notOurs();
+  }
+  if (!isRunRecord(record)) throw notOurs();
   return record;
 }
 

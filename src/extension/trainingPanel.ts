@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
-import type { NetworkConfig } from '../core/config';
+import { nameFromFile, NetworkConfig, settleCsvLoss } from '../core/config';
 import { plainMessage } from '../core/excerpt';
-import { FromWebviewMessage, LoadMessage, parseFromWebview, RunEndedMessage, RunTokens, ToWebviewMessage } from '../protocol';
+import { FromWebviewMessage, jsonEqual, LoadMessage, parseFromWebview, RunEndedMessage, RunTokens, ToWebviewMessage } from '../protocol';
 import { Disposable } from './disposable';
 import { localRoots, panelHtml } from './html';
 import { readModel } from './modelDocument';
@@ -184,7 +184,11 @@ export class TrainingPanel extends Disposable {
     clearTimeout(this.configCheck);
     this.configCheck = setTimeout(async () => {
       const read = readModel(await vscode.workspace.openTextDocument(this.modelFile));
-      if (read.ok && JSON.stringify({ ...read.config, backend: null }) === JSON.stringify({ ...this.loaded?.config, backend: null })) return;
+      const loaded = this.loaded;
+      if (!loaded) return;
+      // Compared as prepareRun makes a config of the file (named after it, the CSV's loss settled), backend aside.
+      const now = read.ok && settleCsvLoss(nameFromFile(read.config, read.raw, this.modelFile.path), read.raw, loaded.dataset.classes);
+      if (now && jsonEqual({ ...now, backend: null }, { ...loaded.config, backend: null })) return;
       this.post({ type: 'configChanged', problems: read.ok ? [] : read.problems.map((p) => p.message) });
     }, 200);
   }

@@ -23,6 +23,20 @@ describe('NN Trainer in a real VS Code: the user\'s own CSV', () => {
     assert.ok(run.final.testAccuracy > 0.9, `test accuracy ${run.final.testAccuracy}`);
   });
 
+  it('gives a CSV of three classes whose model file names no loss cross-entropy, and trains it', async () => {
+    const ext = await extension();
+    const dir = path.join(workspaceDir(), 'csv-loss');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(path.join(ext.extensionPath, 'examples', 'flowers.csv'), path.join(dir, 'flowers.csv'));
+    fs.writeFileSync(path.join(dir, 'three.nn.json'), JSON.stringify({ name: 'three', data: { kind: 'csv', path: 'flowers.csv', labelColumn: 'species' }, training: { epochs: 20 } }));
+    await vscode.commands.executeCommand('nnTrainer.train', vscode.Uri.file(path.join(dir, 'three.nn.json')));
+    const folder = await waitFor('the run folder', () => runFolders(path.join(dir, 'runs'))[0], 120_000);
+    const run = readJson(path.join(folder, 'run.json')) as { status: string; config: { training: { loss: string } }; network: { sizes: number[] } };
+    assert.strictEqual(run.status, 'finished');
+    assert.strictEqual(run.config.training.loss, 'cross-entropy');
+    assert.strictEqual(run.network.sizes[run.network.sizes.length - 1], 3, 'one output per class');
+  });
+
   it('refuses a CSV with a ragged row: no panel opens and no run is written', async () => {
     await extension();
     const dir = path.join(workspaceDir(), 'csv-bad');
