@@ -1,7 +1,11 @@
 /**
  * `nn-train`: the engine without the editor, for scripts and CI.
- *   nn-train train [--config FILE] [--out DIR] [--init MODEL.json] [--epochs N] [--quiet]
- *   nn-train data [--config FILE]
+ *   nn-train train [--config FILE] [--out DIR] [--init MODEL.json] [--epochs N] [--allow-outside] [--quiet]
+ *   nn-train data [--config FILE] [--allow-outside]
+ *
+ * Files a model file points at (data.path) and --init are read only inside the model file's folder or the
+ * current folder (real paths, links followed), unless --allow-outside: a model file from elsewhere must not
+ * make nn-train read /etc/passwd or hang on a FIFO. --out is checked writable before anything trains.
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
@@ -11,20 +15,26 @@ import { runId, trainerResult } from './core/export/runRecord';
 import { fromLayerParams, specFromConfig } from './core/network';
 import { Trainer } from './core/trainer';
 import { validateConfig, ValidateOptions } from './core/validate';
-import { nameFromFile, NetworkConfig } from './core/config';
-import { writeRunFolder } from './node/runFolder';
+import { modelSchema, nameFromFile, NetworkConfig } from './core/config';
+import { excerpt } from './core/excerpt';
+import { runLimitProblems } from './core/limits';
+import { ConfinedReadError, readConfinedText } from './node/confinedRead';
+import { prepareRunParent, writeRunFolder } from './node/runFolder';
 import { runFiles } from './node/runFiles';
 
 declare const NN_TRAINER_VERSION: string;
 const VERSION = typeof NN_TRAINER_VERSION === 'string' ? NN_TRAINER_VERSION : 'dev';
 
+/** training.epochs' maximum, from the one JSON Schema: --epochs obeys the same limit as the model file. */
+const EPOCHS_MAX = (modelSchema as unknown as { properties: { training: { properties: { epochs: { maximum: number } } } } }).properties.training.properties.epochs.maximum;
+
 const USAGE = `nn-train ${VERSION}: train the network of a model file, with the same numbers as PyTorch.
 
 Usage:
-  nn-train train [--config FILE] [--out DIR] [--init MODEL.json] [--epochs N] [--quiet]
+  nn-train train [--config FILE] [--out DIR] [--init MODEL.json] [--epochs N] [--allow-outside] [--quiet]
       Trains and writes a run folder DIR/<run-id>/ (run.json, metrics.csv, model.json, boundary.svg);
       prints the folder's path as the last line. Without --config: the tutorial's network.
-  nn-train data [--config FILE]
+  nn-train data [--config FILE] [--allow-outside]
       Prints the dataset as JSON: {"X": [[...]...], "y": [...], "trainIdx": [...], "testIdx": [...],
       "featureNames": [...], "classes": N} (and "labels", the class names, for a CSV file). X holds the
       network's inputs (after data.extraFeatures and data.standardize).
@@ -32,11 +42,15 @@ Usage:
 Data: data.kind blobs, moons, circles, xor, spiral, gaussian, plane, multi-gaussian, or csv (data.path is
 read relative to the model file).
 
+Files read: data.path and --init must lie inside the model file's folder or the current folder (symbolic
+links are followed to where they point), and be regular text files.
+
 Options:
   --config FILE     model file (JSON, e.g. examples/tutorial.nn.json); default: the tutorial ({})
   --out DIR         parent folder of run folders (default: runs)
   --init MODEL.json start from these weights (model.json of a run, or PyTorch's, layout [out][in])
-  --epochs N        override training.epochs
+  --epochs N        override training.epochs (at most ${EPOCHS_MAX.toLocaleString('en-US')})
+  --allow-outside   read data.path and --init even outside the model file's folder and the current folder
   --quiet           no progress lines
   -h, --help        this text
   -v, --version     the version
@@ -50,11 +64,12 @@ interface Args {
   out: string;
   init?: string;
   epochs?: number;
+  allowOutside: boolean;
   quiet: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { command: '', out: 'runs', quiet: false };
+  const args: Args = { command: '', out: 'runs', allowOutside: false, quiet: false };
   const value = (i: number, flag: string) => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -67,12 +82,14 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--init') args.init = value(i++, a);
     else if (a === '--epochs') {
       const n = Number(value(i++, a));
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--epochs must be a whole number >= 1, got ${argv[i]}`);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--epochs must be a whole number >= 1, got ${excerpt(argv[i])}`);
+      if (n > EPOCHS_MAX) throw new UsageError(`--epochs must be at most ${EPOCHS_MAX.toLocaleString('en-US')} (as training.epochs), got ${excerpt(argv[i])}`);
       args.epochs = n;
-    } else if (a === '--quiet' || a === '-q') args.quiet = true;
-    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    } else if (a === '--allow-outside') args.allowOutside = true;
+    else if (a === '--quiet' || a === '-q') args.quiet = true;
+    else if (a.startsWith('-')) throw new UsageError(`unknown option ${excerpt(a)}`);
     else if (!args.command) args.command = a;
-    else throw new UsageError(`unexpected argument ${a}`);
+    else throw new UsageError(`unexpected argument ${excerpt(a)}`);
   }
   return args;
 }
@@ -103,54 +120,85 @@ async function loadConfig(file: string | undefined, options: ValidateOptions = {
 }
 
 /**
+ * Reads a file the run depends on (data.path, --init) under the confined-read rules: inside the model
+ * file's folder or the current folder unless --allow-outside; a regular file; text, not binary.
+ */
+async function readInput(file: string, what: string, args: Args, from = ''): Promise<string> {
+  const roots = args.allowOutside ? [] : [...new Set([args.config ? path.dirname(path.resolve(args.config)) : process.cwd(), process.cwd()])];
+  const rootsName = roots.length === 1 ? `the current folder (${roots[0]})` : `the model file's folder (${roots[0]}) and the current folder (${roots[1]})`;
+  const shown = shownPath(file);
+  try {
+    return (await readConfinedText(file, { roots, what, shown, rootsName })).text;
+  } catch (e) {
+    if (e instanceof ConfinedReadError && e.code === 'outside') throw new Error(`${e.message} (--allow-outside reads it all the same)`);
+    // The error code too: scripts and search engines know ENOENT.
+    if (e instanceof ConfinedReadError && e.code === 'missing') throw new Error(`cannot read ${what} ${excerpt(shown, 200)}${from}: ENOENT (no such file)`);
+    throw e;
+  }
+}
+
+/**
  * The dataset of a config; a CSV file (data.path) is read relative to the model file and named in messages
  * by its path from the working folder. A bad file throws before anything is trained or written.
  */
-async function loadDataset(config: NetworkConfig, configFile: string | undefined): Promise<Dataset> {
+async function loadDataset(config: NetworkConfig, args: Args): Promise<Dataset> {
   if (config.data.kind !== 'csv') return buildDataset(config);
-  const file = path.resolve(configFile ? path.dirname(configFile) : '.', config.data.path);
-  const shown = path.relative(process.cwd(), file) || file;
-  let csvText: string;
-  try {
-    csvText = await fs.readFile(file, 'utf8');
-  } catch (e) {
-    const from = configFile ? ` (data.path "${config.data.path}", relative to ${configFile})` : '';
-    throw new Error(`cannot read the data file ${shown}${from}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return buildDataset(config, { csvText, csvName: shown });
+  const file = path.resolve(args.config ? path.dirname(args.config) : '.', config.data.path);
+  const from = args.config ? ` (data.path "${excerpt(config.data.path, 200)}", relative to ${excerpt(args.config, 200)})` : '';
+  const csvText = await readInput(file, 'the data file', args, from);
+  return buildDataset(config, { csvText, csvName: shownPath(file) });
+}
+
+/** A file as messages name it: from the current folder when it lies below it, else its absolute path. */
+function shownPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+/** Names from a file for the progress line: each cut and escaped, at most a dozen. */
+function plainList(names: string[]): string {
+  const shown = names.slice(0, 12).map((n) => excerpt(n, 30)).join(', ');
+  return names.length > 12 ? `${shown} and ${names.length - 12} more` : shown;
 }
 
 /** One line on where the data came from, for the progress log. */
 function describeData(config: NetworkConfig, ds: Dataset): string {
-  const what = ds.classes > 0 ? `${ds.classes} classes${ds.labels ? ` (${ds.labels.join(', ')})` : ''}` : 'regression';
+  const what = ds.classes > 0 ? `${ds.classes} classes${ds.labels ? ` (${plainList(ds.labels)})` : ''}` : 'regression';
   const src = ds.source;
   if (src) {
-    const ignored = src.ignoredColumns.length ? `; not used: ${src.ignoredColumns.join(', ')}` : '';
-    return `Data: ${src.file}, ${src.rows} rows; inputs ${ds.featureNames!.join(', ')}; label ${src.labelColumn}: ${what}${ignored}`;
+    // Names from the file, escaped and capped: the progress line must not carry a header's control characters.
+    const ignored = src.ignoredColumns.length ? `; not used: ${plainList(src.ignoredColumns)}` : '';
+    return `Data: ${excerpt(src.file, 200)}, ${src.rows} rows; inputs ${plainList(ds.featureNames!)}; label ${excerpt(src.labelColumn)}: ${what}${ignored}`;
   }
   return `Data: ${config.data.kind}, ${ds.n} points; inputs ${ds.featureNames?.join(', ') ?? ds.features}; ${what}`;
 }
 
-async function loadInit(file: string, config: NetworkConfig, features: number, classes: number): Promise<Float32Array> {
-  let parsed: { layers?: unknown };
+async function loadInit(args: Args, config: NetworkConfig, features: number, classes: number): Promise<Float32Array> {
+  const file = args.init!;
+  const text = await readInput(path.resolve(file), 'the initial model', args);
+  // parseJson, not JSON.parse: V8's messages quote the text around the error, which may be anything.
+  const parsed = parseJson(text);
+  const where = excerpt(file, 200);
+  if (!parsed.ok) throw new Error(`the initial model ${where} is not valid JSON: line ${parsed.line}, column ${parsed.column}: ${parsed.message}`);
+  const model = parsed.value as { layers?: unknown } | null;
+  if (!model || typeof model !== 'object' || !Array.isArray(model.layers)) throw new Error(`${where} must hold {"layers": [{"weight": [[...]], "bias": [...]}, ...]}`);
   try {
-    parsed = JSON.parse(await fs.readFile(file, 'utf8'));
+    return fromLayerParams(specFromConfig(config, features, classes), model.layers);
   } catch (e) {
-    throw new Error(`cannot read the initial model ${file}: ${(e as Error).message}`);
-  }
-  if (!parsed || !Array.isArray(parsed.layers)) throw new Error(`${file} must hold {"layers": [{"weight": [[...]], "bias": [...]}, ...]}`);
-  try {
-    return fromLayerParams(specFromConfig(config, features, classes), parsed.layers);
-  } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
+    throw new Error(`${where}: ${(e as Error).message}`);
   }
 }
 
 async function train(args: Args): Promise<void> {
   const config = await loadConfig(args.config);
   if (args.epochs) config.training.epochs = args.epochs;
-  const dataset = await loadDataset(config, args.config);
-  const initialParams = args.init ? await loadInit(args.init, config, dataset.features, dataset.classes) : undefined;
+  const dataset = await loadDataset(config, args);
+  const limits = runLimitProblems(config, { features: dataset.features, classes: dataset.classes, trainRows: dataset.trainIdx.length, testRows: dataset.testIdx.length });
+  if (limits.length) throw new Error(`${args.config ?? 'the model file'} asks for more than a run may take:\n` + limits.map((p) => `  - ${p.message}`).join('\n'));
+  const initialParams = args.init ? await loadInit(args, config, dataset.features, dataset.classes) : undefined;
+  // Before training, not after it: a read-only disk or a --out that is a file must not cost the whole run.
+  const parent = path.resolve(args.out);
+  await prepareRunParent(parent, args.out);
   const trainer = new Trainer(config, dataset, { initialParams });
   const total = config.training.epochs;
   const every = Math.max(1, Math.round(total / 10));
@@ -170,7 +218,7 @@ async function train(args: Args): Promise<void> {
   const createdAt = new Date();
   const id = runId(config.name, createdAt);
   const files = runFiles(trainerResult(trainer), { runId: id, createdAt, trainMs, versions: { nnTrainer: VERSION, node: process.version } });
-  const folder = await writeRunFolder(path.resolve(args.out), id, files);
+  const folder = await writeRunFolder(parent, id, files);
   const f = trainer.history[trainer.modelEpoch - 1];
   if (f && f.testAccuracy !== null) log(`Accuracy on test set: ${f.testAccuracy.toFixed(4)}`);
   log(`Trained in ${(trainMs / 1000).toFixed(3)} s (${trainer.status}); wrote ${Object.keys(files).join(', ')}`);
@@ -183,7 +231,7 @@ async function train(args: Args): Promise<void> {
 async function data(args: Args): Promise<void> {
   // Only the data section counts: a training setting must not stand between a user and the dataset.
   const config = await loadConfig(args.config, { scope: 'data' });
-  const ds = await loadDataset(config, args.config);
+  const ds = await loadDataset(config, args);
   const X: number[][] = [];
   for (let i = 0; i < ds.n; i++) X.push(Array.from(ds.X.subarray(i * ds.features, (i + 1) * ds.features)));
   // JSON.stringify writes the shortest decimal that reads back as the same double.

@@ -89,19 +89,30 @@ export function toLayerParams(spec: NetworkSpec, theta: Float32Array): LayerPara
   }));
 }
 
-/** A parameter vector from `model.json` layers; throws a plain message when the shapes do not fit. */
+/**
+ * A parameter vector from `model.json` layers; throws a plain message when the shapes do not fit or a value
+ * is not a number the network can hold. A string, a null or 1e39 (Infinity in float32) would otherwise be
+ * stored as NaN or Infinity, and the run that followed would be blamed on the learning rate.
+ */
 export function fromLayerParams(spec: NetworkSpec, layers: LayerParams[]): Float32Array {
   const lay = layout(spec);
   if (!Array.isArray(layers) || layers.length !== lay.layers.length) {
     throw new Error(`the initial model has ${Array.isArray(layers) ? layers.length : 0} layer(s), the network needs ${lay.layers.length} (sizes ${spec.sizes.join('-')})`);
   }
   const theta = new Float32Array(lay.size);
+  const put = (at: number, v: unknown, where: string) => {
+    if (typeof v !== 'number') throw new Error(`${where} must be a number, not ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}`);
+    if (!Number.isFinite(v)) throw new Error(`${where} must be a finite number, not ${v}`);
+    const f = Math.fround(v);
+    if (!Number.isFinite(f)) throw new Error(`${where} is ${v}, too large for a float32 weight (at most about 3.4e38)`);
+    theta[at] = f;
+  };
   lay.layers.forEach((L, l) => {
-    const { weight, bias } = layers[l];
+    const { weight, bias } = (layers[l] ?? {}) as Partial<LayerParams>;
     const shapeOk = Array.isArray(weight) && weight.length === L.outputs && weight.every((r) => Array.isArray(r) && r.length === L.inputs) && Array.isArray(bias) && bias.length === L.outputs;
     if (!shapeOk) throw new Error(`layer ${l + 1} of the initial model must have weight [${L.outputs}][${L.inputs}] and bias [${L.outputs}]`);
-    weight.forEach((row, j) => row.forEach((w, k) => (theta[L.weight + j * L.inputs + k] = w)));
-    bias.forEach((b, j) => (theta[L.bias + j] = b));
+    weight!.forEach((row, j) => row.forEach((w, k) => put(L.weight + j * L.inputs + k, w, `layers[${l}].weight[${j}][${k}]`)));
+    bias!.forEach((b, j) => put(L.bias + j, b, `layers[${l}].bias[${j}]`));
   });
   return theta;
 }

@@ -62,6 +62,10 @@ export class Trainer {
   private readonly generator: TorchGenerator;
   private readonly order: Int32Array;
   private best: { testLoss: number; epoch: number; params: Float32Array } | null = null;
+  /** The weights after the last epoch whose weights were judged good (epoch 0: the initial ones). */
+  private lastGood: { epoch: number; params: Float32Array };
+  private firstLoss: number | null = null;
+  private bestLoss = Infinity;
 
   constructor(config: NetworkConfig, dataset: Dataset, options: TrainerOptions = {}) {
     this.config = config;
@@ -74,6 +78,7 @@ export class Trainer {
     this.generator = new TorchGenerator(config.training.seed);
     const seeded = initParams(this.spec, this.generator);
     this.initialParams = options.initialParams ?? seeded;
+    this.lastGood = { epoch: 0, params: Float32Array.from(this.initialParams) };
     const t = config.training;
     const create = options.createBackend ?? ((o) => new CpuBackend(o));
     this.backend = create({
@@ -101,28 +106,55 @@ export class Trainer {
     return this.status !== 'running';
   }
 
-  /** Runs one epoch and returns its record (null when training has ended, or ends in this epoch by divergence). */
+  /**
+   * Runs one epoch and returns its record (null when training has ended, or ends in this epoch by divergence).
+   *
+   * Weights are judged by the loss they give: the epoch's training loss is the forward pass of the weights
+   * the epoch started from, so a loss that is not a number, or has grown by orders of magnitude
+   * (`blownUp`), condemns those weights, and the weights before them are the last good ones. A diverged run
+   * ends with the last good weights put back, so model.json, `final` and `modelEpoch` never hold blown-up
+   * numbers (reloaded with --init they train on, instead of starting at an infinite loss).
+   */
   runEpoch(): EpochMetrics | null {
     if (this.done) return null;
     const t = this.config.training;
     const epoch = this.epoch + 1;
+    const before = this.backend.getParams();
     const loss = this.trainOneEpoch();
-    if (!Number.isFinite(loss)) {
-      this.status = 'diverged';
-      this.diagnosis = divergenceDiagnosis(this.config, epoch, loss, this.history[this.history.length - 1]);
+    if (!Number.isFinite(loss) || this.blownUp(loss)) {
+      this.diverge(divergenceDiagnosis(this.config, epoch, loss, this.history, this.lastGood.epoch));
       return null;
     }
+    // The loss of `before` was fine: they are the weights of the last good epoch now.
+    this.lastGood = { epoch: epoch - 1, params: before };
     const record = this.measure(epoch, loss);
     if (!Number.isFinite(record.testLoss)) {
       // The update itself blew the weights up: say so now, not one epoch later.
-      this.status = 'diverged';
-      this.diagnosis = divergenceDiagnosis(this.config, epoch, record.testLoss, this.history[this.history.length - 1], 'test loss after the update');
+      this.diverge(divergenceDiagnosis(this.config, epoch, record.testLoss, this.history, this.lastGood.epoch, 'test loss after the update'));
       return null;
     }
     this.history.push(record);
+    if (this.firstLoss === null) this.firstLoss = loss;
+    this.bestLoss = Math.min(this.bestLoss, loss);
     if (t.earlyStopping) this.checkEarlyStopping(record);
     if (!this.done && epoch >= t.epochs) this.status = 'finished';
     return record;
+  }
+
+  /**
+   * Whether a finite training loss says the weights are blowing up: more than GROWTH_LIMIT times the best
+   * loss so far and more than GROWTH_FLOOR times the first epoch's. Healthy runs never come near it (a bump
+   * of a loss that had fallen to 1e-6 stays far below the floor), while SGD at learning rate 50 on the
+   * tutorial goes from 0.48 to 1e3 to 4e6, its weights on their way to 1e19, long before anything is NaN.
+   */
+  private blownUp(loss: number): boolean {
+    return this.firstLoss !== null && loss > GROWTH_LIMIT * this.bestLoss && loss > GROWTH_FLOOR * this.firstLoss;
+  }
+
+  private diverge(diagnosis: string): void {
+    this.backend.setParams(this.lastGood.params);
+    this.status = 'diverged';
+    this.diagnosis = diagnosis;
   }
 
   /** Ends training at the user's request; the weights stay where they are. */
@@ -191,20 +223,40 @@ export class Trainer {
     }
   }
 
-  /** The epoch whose weights the model holds now (the best one after early stopping). */
+  /** The epoch whose weights the model holds now (the best one after early stopping, the last good one after divergence). */
   get modelEpoch(): number {
-    return this.status === 'early-stopped' && this.best ? this.best.epoch : this.epoch;
+    if (this.status === 'early-stopped' && this.best) return this.best.epoch;
+    if (this.status === 'diverged') return this.lastGood.epoch;
+    return this.epoch;
   }
 }
 
-/** Plain words for a loss that became NaN or infinite, after the chapter's troubleshooting section. */
-export function divergenceDiagnosis(config: NetworkConfig, epoch: number, loss: number, previous?: EpochMetrics, which = 'training loss'): string {
+/** A training loss more than this many times its best so far means the weights are blowing up... */
+export const GROWTH_LIMIT = 1e4;
+/** ...once it is also this many times the first epoch's loss (a loss that fell to 1e-6 may bump to 1e-2). */
+export const GROWTH_FLOOR = 10;
+
+/**
+ * Plain words for a loss that became NaN, infinite or orders of magnitude larger than its best, after the
+ * chapter's troubleshooting section: what happened, at which epoch, which weights were kept, what to try.
+ */
+export function divergenceDiagnosis(config: NetworkConfig, epoch: number, loss: number, history: EpochMetrics[], keptEpoch: number, which = 'training loss'): string {
   const t = config.training;
-  const what = Number.isNaN(loss) ? 'NaN (not a number)' : 'infinite';
-  const before = previous ? ` (the training loss was ${previous.loss.toPrecision(4)} at epoch ${previous.epoch})` : '';
+  const previous = history[history.length - 1];
+  let what: string;
+  if (Number.isFinite(loss)) {
+    let best = history[0];
+    for (const r of history) if (r.loss < best.loss) best = r;
+    what = `The ${which} grew to ${loss.toPrecision(3)} at epoch ${epoch}, more than ${GROWTH_LIMIT.toLocaleString('en-US')} times its best (${best.loss.toPrecision(4)} at epoch ${best.epoch}): the weights overshot and are blowing up. `;
+  } else {
+    const before = previous ? ` (the training loss was ${previous.loss.toPrecision(4)} at epoch ${previous.epoch})` : '';
+    what = `The ${which} became ${Number.isNaN(loss) ? 'NaN (not a number)' : 'infinite'} at epoch ${epoch}${before}: the weights overshot and blew up. `;
+  }
+  const kept = keptEpoch > 0 ? `Training stopped; the model keeps the weights of epoch ${keptEpoch}, the last good ones. ` : 'Training stopped; the model keeps the initial weights. ';
   const lower = Number((t.learningRate / 10).toPrecision(2));
   return (
-    `The ${which} became ${what} at epoch ${epoch}${before}: the weights overshot and blew up. ` +
+    what +
+    kept +
     `The usual cause is a learning rate too high for this network: training.learningRate is ${t.learningRate}; try ${lower}. ` +
     (t.optimizer === 'sgd' && t.momentum > 0 ? 'High momentum makes it worse: try a lower training.momentum. ' : '') +
     'Unscaled inputs with large values can do the same.'

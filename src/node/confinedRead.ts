@@ -5,8 +5,9 @@
  * ends), up to a size limit; text must be UTF-8 without NUL bytes, else the file is called binary. Messages
  * name the file by the path the user gave, never by what it holds.
  */
-import { promises as fs } from 'fs';
+import { constants as fsConstants, promises as fs } from 'fs';
 import * as path from 'path';
+import { excerpt } from '../core/excerpt';
 
 /** 64 MiB: a CSV of a million rows of ten numbers fits; a disk image does not. */
 export const MAX_READ_BYTES = 64 * 1024 * 1024;
@@ -42,7 +43,7 @@ async function realRoots(roots: string[]): Promise<string[]> {
 
 /** The real path of `file` if it may be read (inside the roots, a regular file, under the size limit); throws a plain message otherwise. */
 export async function checkReadable(file: string, o: ConfinedReadOptions): Promise<{ real: string; size: number }> {
-  const shown = o.shown ?? file;
+  const shown = shownName(file, o);
   let real: string;
   try {
     real = await fs.realpath(file);
@@ -77,20 +78,25 @@ export async function readConfinedText(file: string, o: ConfinedReadOptions): Pr
   const max = o.maxBytes ?? MAX_READ_BYTES;
   let bytes: Buffer;
   try {
-    // Read at most max + 1 bytes: a file that grew after the check is still refused, never read whole.
-    const handle = await fs.open(real, 'r');
+    // O_NONBLOCK: a file swapped for a FIFO after the check must not hang the open; the handle is checked again.
+    const handle = await fs.open(real, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
     try {
-      const buf = Buffer.alloc(Math.min(max + 1, (await handle.stat()).size + 1));
-      const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-      bytes = buf.subarray(0, bytesRead);
+      const st = await handle.stat();
+      if (!st.isFile()) throw new ConfinedReadError(`cannot read ${o.what} ${shownName(file, o)}: it is not a regular file`, 'not-file');
+      // Read at most max + 1 bytes: a file that grew after the check is still refused, never read whole.
+      const buf = Buffer.alloc(Math.min(max + 1, st.size + 1));
+      let got = 0;
+      for (let n = 1; n > 0 && got < buf.length; got += n) n = (await handle.read(buf, got, buf.length - got, got)).bytesRead;
+      bytes = buf.subarray(0, got);
     } finally {
       await handle.close();
     }
   } catch (e) {
-    throw new ConfinedReadError(`cannot read ${o.what} ${o.shown ?? file}: ${describeErrno(e)}`, 'unreadable');
+    if (e instanceof ConfinedReadError) throw e;
+    throw new ConfinedReadError(`cannot read ${o.what} ${shownName(file, o)}: ${describeErrno(e)}`, 'unreadable');
   }
-  if (bytes.length > max) throw new ConfinedReadError(`will not read ${o.what} ${o.shown ?? file}: it is larger than the limit of ${mib(max)}`, 'too-large');
-  return { text: decodeText(bytes, `${o.what} ${o.shown ?? file}`), real };
+  if (bytes.length > max) throw new ConfinedReadError(`will not read ${o.what} ${shownName(file, o)}: it is larger than the limit of ${mib(max)}`, 'too-large');
+  return { text: decodeText(bytes, `${o.what} ${shownName(file, o)}`), real };
 }
 
 /** UTF-8 text from bytes, a BOM dropped; a NUL byte or invalid UTF-8 makes it binary. */
@@ -101,6 +107,11 @@ export function decodeText(bytes: Uint8Array, name: string): string {
   } catch {
     throw new ConfinedReadError(`${name} is a binary file, not text (it is not valid UTF-8)`, 'binary');
   }
+}
+
+/** The file as messages name it: the user's words, escaped (a data.path may hold control characters too). */
+function shownName(file: string, o: ConfinedReadOptions): string {
+  return excerpt(o.shown ?? file, 200);
 }
 
 function mib(bytes: number): string {

@@ -6,13 +6,14 @@ import type { TrainingBackend } from '../core/backends/backend';
 import { BoundaryMapper, GRID_SIZE, plotOf } from '../core/boundary';
 import { boundaryNoteSvg, boundarySvg } from '../core/export/boundarySvg';
 import { ConfusionMatrix, confusionMatrices } from '../core/export/confusion';
-import { finalMetrics, metricsCsv, modelFile, runRecord, RunInfo, RunResult } from '../core/export/runRecord';
+import { finalMetrics, metricsCsvChunks, modelFile, runRecord, RunInfo, RunResult } from '../core/export/runRecord';
 import { pointSet } from '../core/trainer';
-import type { RunFiles } from './runFolder';
+import { RunFiles, runJsonText } from './runFolder';
 
 export function runFiles(result: RunResult, info: Omit<RunInfo, 'files'>, extra: RunFiles = {}): RunFiles {
   const files: RunFiles = {
-    'metrics.csv': metricsCsv(result.history),
+    // Every epoch, in chunks; run.json keeps a bounded summary of the history.
+    'metrics.csv': metricsCsvChunks(result.history),
     'model.json': JSON.stringify(modelFile(result)) + '\n',
   };
   const engine = finalEngine(result);
@@ -21,7 +22,7 @@ export function runFiles(result: RunResult, info: Omit<RunInfo, 'files'>, extra:
   if (svg) files['boundary.svg'] = svg;
   Object.assign(files, extra);
   const names = ['run.json', ...Object.keys(files)];
-  files['run.json'] = JSON.stringify(runRecord(result, { ...info, files: names }, { confusion }), null, 1) + '\n';
+  files['run.json'] = runJsonText(runRecord(result, { ...info, files: names }, { confusion }));
   return files;
 }
 

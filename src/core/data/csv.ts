@@ -8,11 +8,15 @@
  * class k is the k-th) or, for regression, numbers. Feature columns hold finite numbers; by default every
  * named column other than the label with at least one number in it is a feature.
  *
- * Nothing is half-read: every problem (ragged row, empty or non-numeric feature, missing column, a single
- * class) is collected with its line and column, and the whole file is refused with a `CsvError` naming them.
+ * Nothing is half-read: every problem (ragged row, empty or non-numeric feature, a number beyond float32,
+ * missing column, a single class) is collected with its line and column, and the whole file is refused with
+ * a `CsvError` naming them. Messages quote the file only through `excerpt`: a short, escaped piece of the
+ * offending cell or column name, never a whole line (a header can be a secret; ESC and BEL bytes would
+ * reach the terminal raw).
  */
 import { dsvFormat } from 'd3-dsv';
 import type { CsvDelimiter } from '../config';
+import { excerpt } from '../excerpt';
 
 export interface CsvOptions {
   /** The file's name as the user wrote it (data.path): every message starts with it. */
@@ -68,7 +72,7 @@ export class CsvError extends Error {
   constructor(file: string, problems: CsvProblem[]) {
     const shown = problems.slice(0, MAX_SHOWN).map((p) => formatProblem(file, p));
     const more = problems.length > MAX_SHOWN ? `\n  ... and ${problems.length - MAX_SHOWN} more problem(s)` : '';
-    super(shown.length === 1 ? shown[0] : `${file} has ${problems.length} problem(s):\n  ${shown.join('\n  ')}${more}`);
+    super(shown.length === 1 ? shown[0] : `${excerpt(file, 200)} has ${problems.length} problem(s):\n  ${shown.join('\n  ')}${more}`);
     this.name = 'CsvError';
     this.file = file;
     this.problems = problems;
@@ -82,8 +86,8 @@ const MAX_SHOWN = 8;
 const MAX_PROBLEMS = 100;
 
 export function formatProblem(file: string, p: CsvProblem): string {
-  const where = p.column !== undefined ? `, column ${p.column}${p.columnName !== undefined ? ` ("${p.columnName}")` : ''}` : '';
-  return `${file}, line ${p.line}${where}: ${p.message}`;
+  const where = p.column !== undefined ? `, column ${p.column}${p.columnName !== undefined ? ` ("${excerpt(p.columnName)}")` : ''}` : '';
+  return `${excerpt(file, 200)}, line ${p.line}${where}: ${p.message}`;
 }
 
 /** The delimiter the header line uses most, outside quotes (comma on a tie or when there is none). */
@@ -107,22 +111,34 @@ const LINE_BREAK = /\r\n|\r|\n/g;
 
 const OTHER_BASE = /[xob]/i;
 const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
+/** Column names listed in a message at most (a header of 5,000 columns is not a message). */
+const MAX_NAMES = 12;
 
-/** A finite number, or why the cell is not one. */
+/** `"a", "b", ... and 3 more`: column names as a message lists them, each cut and escaped. */
+export function nameList(names: string[], max = MAX_NAMES): string {
+  const shown = names.slice(0, max).map((c) => `"${excerpt(c, 30)}"`).join(', ');
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
+/** Whether a double stays finite as the float32 the network computes with (1e39 becomes Infinity). */
+export const fitsFloat32 = (v: number) => Number.isFinite(Math.fround(v));
+
+/** A number the network can hold (finite in float32), or why the cell is not one. */
 function parseNumber(cell: string): number | string {
   // Fast path: what Number() reads is a decimal number unless it is blank (0) or in base 16, 8 or 2.
   const v = +cell;
-  if (v - v === 0 && (v !== 0 || NUMBER.test(cell.trim())) && !OTHER_BASE.test(cell)) return v;
+  if (v - v === 0 && (v !== 0 || NUMBER.test(cell.trim())) && !OTHER_BASE.test(cell) && fitsFloat32(v)) return v;
   const t = cell.trim();
   if (t === '') return 'empty value';
+  const q = `"${excerpt(t)}"`;
   if (NUMBER.test(t)) {
     const v = Number(t);
-    return Number.isFinite(v) ? v : `"${t}" is too large for a number`;
+    return fitsFloat32(v) ? v : `${q} is too large: the network computes in float32, whose numbers end at about 3.4e38`;
   }
-  if (MISSING.has(t.toLowerCase())) return `missing value ("${t}")`;
-  if (DECIMAL_COMMA.test(t)) return `"${t}" is not a number (write decimals with a point: ${t.replace(',', '.')})`;
-  if (/^[+-]?(inf|infinity)$/i.test(t)) return `"${t}" is not a finite number`;
-  return `"${t.length > 40 ? t.slice(0, 40) + '...' : t}" is not a number`;
+  if (MISSING.has(t.toLowerCase())) return `missing value (${q})`;
+  if (DECIMAL_COMMA.test(t)) return `${q} is not a number (write decimals with a point: ${t.replace(',', '.')})`;
+  if (/^[+-]?(inf|infinity)$/i.test(t)) return `${q} is not a finite number`;
+  return `${q} is not a number`;
 }
 
 function compareLabels(numeric: boolean) {
@@ -135,6 +151,9 @@ export function parseCsv(text: string, o: CsvOptions): CsvTable {
     throw new CsvError(file, problems);
   };
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Text decoded from a binary file (the host and the CLI refuse those when reading; this is for any other caller).
+  const nul = text.indexOf('\0');
+  if (nul >= 0) fail([{ line: text.slice(0, nul).split(LINE_BREAK).length, message: 'the file holds NUL bytes: it is a binary file, not CSV text' }]);
   const delimiter = !o.delimiter || o.delimiter === 'auto' ? sniffDelimiter(text) : o.delimiter;
 
   // d3-dsv splits the rows; the line of each row is counted from the line breaks before it (quoted fields can hold some).
@@ -167,21 +186,26 @@ export function parseCsv(text: string, o: CsvOptions): CsvTable {
     if (first !== undefined) problems.push({ line: headerLine, column: j + 1, columnName: name, message: `column ${j + 1} has the same name as column ${first + 1}: give every column its own name` });
     else seen.set(name, j);
   });
-  const available = header.filter((c) => c).map((c) => `"${c}"`).join(', ');
   const delimiterName = delimiter === '\t' ? 'tab' : delimiter === ';' ? 'semicolon' : 'comma';
+  // A header of one column is most likely a line read with the wrong separator (or not a CSV at all): its
+  // one "name" is the whole line, which a message must not repeat.
+  const columns =
+    width === 1
+      ? `the header holds a single column (read as ${delimiterName}-separated; set data.delimiter if the file uses another separator)`
+      : `the columns are ${nameList(header.filter((c) => c)) || 'none'}`;
   const labelIdx = seen.get(o.labelColumn.trim());
   if (labelIdx === undefined) {
     problems.push({
       line: headerLine,
-      message: `no column "${o.labelColumn}" (data.labelColumn) in the header; the columns are ${available || 'none'}` + (width === 1 ? ` (read as ${delimiterName}-separated; set data.delimiter if the file uses another separator)` : ''),
+      message: `no column "${excerpt(o.labelColumn)}" (data.labelColumn) in the header; ${columns}`,
     });
   }
   const featureIdx: number[] = [];
   if (o.featureColumns) {
     for (const name of o.featureColumns) {
       const j = seen.get(name.trim());
-      if (j === undefined) problems.push({ line: headerLine, message: `no column "${name}" (data.featureColumns) in the header; the columns are ${available || 'none'}` });
-      else if (j === labelIdx) problems.push({ line: headerLine, column: j + 1, columnName: name, message: `"${name}" is the label column (data.labelColumn) and cannot also be a feature` });
+      if (j === undefined) problems.push({ line: headerLine, message: `no column "${excerpt(name)}" (data.featureColumns) in the header; ${columns}` });
+      else if (j === labelIdx) problems.push({ line: headerLine, column: j + 1, columnName: name, message: `"${excerpt(name)}" is the label column (data.labelColumn) and cannot also be a feature` });
       else featureIdx.push(j);
     }
   }
@@ -197,7 +221,7 @@ export function parseCsv(text: string, o: CsvOptions): CsvTable {
     if (got === width) continue;
     const message =
       got < width
-        ? `the row has ${got} value(s) but the header (line ${headerLine}) names ${width} column(s): the values from column ${got + 1} ("${colName(got)}") on are missing`
+        ? `the row has ${got} value(s) but the header (line ${headerLine}) names ${width} column(s): the values from column ${got + 1} ("${excerpt(colName(got))}") on are missing`
         : `the row has ${got} values but the header (line ${headerLine}) names ${width} column(s): column ${width + 1} is one too many (a stray ${delimiterName}? quote values that contain one)`;
     problems.push({ line: lineOfRow[r], column: Math.min(got, width) + 1, message });
     if (problems.length >= MAX_PROBLEMS) break;
@@ -212,11 +236,12 @@ export function parseCsv(text: string, o: CsvOptions): CsvTable {
         ignoredColumns.push(colName(j));
         continue;
       }
-      // A column is numbers if any value is one, or if they are written with decimal commas (refused below, with a hint).
+      // A column is numbers if any value is one, or if they are written with decimal commas or beyond float32 (refused below, with a hint).
       let numeric = false;
       for (const r of body) {
         const cell = rows[r][j];
-        if (typeof parseNumber(cell) === 'number' || DECIMAL_COMMA.test(cell.trim())) {
+        const t = cell.trim();
+        if (typeof parseNumber(cell) === 'number' || NUMBER.test(t) || DECIMAL_COMMA.test(t)) {
           numeric = true;
           break;
         }
@@ -225,7 +250,7 @@ export function parseCsv(text: string, o: CsvOptions): CsvTable {
       else ignoredColumns.push(header[j]);
     }
     if (featureIdx.length === 0) {
-      fail([{ line: headerLine, message: `no column other than the label "${o.labelColumn}" holds numbers: the network has no inputs (columns: ${available})` }]);
+      fail([{ line: headerLine, message: `no column other than the label "${excerpt(o.labelColumn)}" holds numbers: the network has no inputs (${columns})` }]);
     }
   }
   const n = body.length;
@@ -268,7 +293,7 @@ export function parseCsv(text: string, o: CsvOptions): CsvTable {
           line: lines[0],
           column: li + 1,
           columnName: header[li],
-          message: `every row (lines ${lines[0]} to ${lines[n - 1]}) has the class "${labels[0]}": classification needs at least two classes` + ' (for numbers to predict, use training.loss "mse")',
+          message: `every row (lines ${lines[0]} to ${lines[n - 1]}) has the class "${excerpt(labels[0])}": classification needs at least two classes` + ' (for numbers to predict, use training.loss "mse")',
         },
       ]);
     }

@@ -11,9 +11,10 @@
  */
 import type { DataConfig, NetworkConfig } from '../config';
 import { REGRESSION_KINDS } from '../config';
+import { excerpt } from '../excerpt';
 import { makeBlobs } from './blobs';
 import { makeCircles } from './circles';
-import { CsvError, CsvTable, parseCsv } from './csv';
+import { CsvError, CsvTable, fitsFloat32, nameList, parseCsv } from './csv';
 import { makeMoons } from './moons';
 import { makePlayground } from './playground';
 import { trainTestSplit } from './split';
@@ -119,7 +120,7 @@ function rawPoints(config: NetworkConfig, sources: DataSources): RawPoints {
             column: t.labelColumnNumber,
             columnName: t.labelColumn,
             message:
-              `the label column has ${t.labels.length} classes (${t.labels.map((s) => `"${s}"`).join(', ')}; the third first appears here): ` +
+              `the label column has ${t.labels.length} classes (${nameList(t.labels)}; the third first appears here): ` +
               'training.loss "bce-with-logits" is for two classes: use "cross-entropy"',
           },
         ]);
@@ -157,6 +158,7 @@ export function buildDataset(config: NetworkConfig, sources: DataSources = {}): 
     throw new RangeError(msg);
   }
   const { X, transform } = fitTransform(raw.X, raw.n, raw.features, raw.names, extra, data.standardize ?? false, trainIdx);
+  checkFloat32(X, raw, transform.names);
   const ds: Dataset = {
     X,
     y: raw.y,
@@ -178,6 +180,25 @@ export function buildDataset(config: NetworkConfig, sources: DataSources = {}): 
     ds.source = { file: raw.csvName!, rows: t.n, labelColumn: t.labelColumn, featureColumns: t.featureNames, ignoredColumns: t.ignoredColumns, delimiter: t.delimiter };
   }
   return ds;
+}
+
+/**
+ * Refuses network inputs the network cannot hold: it computes in float32, where 1e39 is Infinity. A CSV's
+ * cells are checked as they are read; what is computed from them (x1^2 of 1e20) and generated points
+ * (data.clusterStd 1e300) are checked here, so a run never starts from inputs that are already infinite.
+ */
+function checkFloat32(X: Float64Array, raw: RawPoints, names: string[]): void {
+  const d = names.length;
+  for (let at = 0; at < X.length; at++) {
+    if (fitsFloat32(X[at])) continue;
+    const i = Math.floor(at / d);
+    const name = names[at % d];
+    const extra = at % d >= raw.features;
+    const why = `input "${excerpt(name)}" of point ${i + 1} is ${X[at]}, which the network cannot hold: it computes in float32, whose numbers end at about 3.4e38`;
+    if (raw.csv) throw new CsvError(raw.csvName!, [{ line: raw.csv.lines[i], message: `${why}; scale the file's values down${extra ? ' or drop that extra feature (data.extraFeatures)' : ''}` }]);
+    const hint = extra ? 'drop that extra feature (data.extraFeatures) or make the data smaller (data.clusterStd, data.centers)' : 'make the data smaller (data.clusterStd, data.centers)';
+    throw new RangeError(`the generated data cannot be trained on: ${why}; ${hint}`);
+  }
 }
 
 function inputsOf(t: InputTransform): (raw2d: ArrayLike<number>, n: number) => Float32Array {

@@ -39,7 +39,13 @@ export function trainerResult(t: Trainer): RunResult {
   };
 }
 
-export const RUN_FORMAT_VERSION = 1;
+/** 2: `history` is a summary of at most MAX_HISTORY_RECORDS records (`historyEpochs`, `historySampled`). */
+export const RUN_FORMAT_VERSION = 2;
+/**
+ * The most epoch records run.json keeps. A million epochs of records is a string longer than V8 allows
+ * (`Invalid string length`) and a file no viewer can open; metrics.csv keeps every epoch instead.
+ */
+export const MAX_HISTORY_RECORDS = 2000;
 
 export interface RunRecord {
   formatVersion: number;
@@ -53,7 +59,15 @@ export interface RunRecord {
   versions: Record<string, string>;
   dataset: RunDataset;
   network: { sizes: number[]; activations: string[]; parameters: number };
+  /**
+   * The loss curve: every epoch for runs of up to MAX_HISTORY_RECORDS epochs, else evenly spaced epochs
+   * with the first, the model's and the last (`historySampled`). metrics.csv holds every epoch.
+   */
   history: EpochMetrics[];
+  /** How many epochs ran (and metrics.csv holds): the length of the full history. */
+  historyEpochs: number;
+  /** Whether `history` is a summary (some epochs left out) rather than every epoch. */
+  historySampled: boolean;
   /** Metrics of the weights saved in model.json (after early stopping: the best epoch's). */
   final: EpochMetrics | null;
   /** Classification: true class (rows) against predicted class (columns) for the weights in model.json. */
@@ -118,7 +132,9 @@ export function runRecord(r: RunResult, info: RunInfo, extras: { confusion?: Con
     versions: info.versions,
     dataset: runDataset(r.config, r.dataset),
     network: { sizes: r.spec.sizes, activations: r.spec.activations, parameters: r.params.length },
-    history: r.history,
+    history: historySummary(r.history, r.modelEpoch),
+    historyEpochs: epochs,
+    historySampled: epochs > MAX_HISTORY_RECORDS,
     final: finalMetrics(r),
     ...(extras.confusion ? { confusion: extras.confusion } : {}),
     timing: { trainMs: info.trainMs, epochsPerSecond: info.trainMs > 0 ? (epochs * 1000) / info.trainMs : 0 },
@@ -128,10 +144,44 @@ export function runRecord(r: RunResult, info: RunInfo, extras: { confusion?: Con
 
 const CSV_COLUMNS: (keyof EpochMetrics)[] = ['epoch', 'loss', 'testLoss', 'trainAccuracy', 'testAccuracy'];
 
-/** The history as CSV, numbers written so that they read back exactly; empty cells for regression accuracy. */
+/**
+ * At most `max` records of a history: all of them when they fit, else evenly spaced epochs that always
+ * include the first, the last and the model's (`modelEpoch`), in epoch order.
+ */
+export function historySummary(history: EpochMetrics[], modelEpoch: number, max = MAX_HISTORY_RECORDS): EpochMetrics[] {
+  const n = history.length;
+  if (n <= max) return history;
+  const picks = new Set<number>();
+  // max - 1 evenly spaced indices from the first to the last, leaving room for the model's epoch.
+  for (let k = 0; k < max - 1; k++) picks.add(Math.round((k * (n - 1)) / (max - 2)));
+  if (modelEpoch >= 1 && modelEpoch <= n) picks.add(modelEpoch - 1);
+  return [...picks].sort((a, b) => a - b).map((i) => history[i]);
+}
+
+/** Rows of metrics.csv per chunk: a few hundred kilobytes of text at a time. */
+const CSV_CHUNK_ROWS = 10_000;
+
+/**
+ * The history as CSV, numbers written so that they read back exactly; empty cells for regression accuracy.
+ * Given in chunks (each iteration starts again from the header): a million epochs of rows is one string
+ * longer than V8 allows, so the writer writes the chunks one after another.
+ */
+export function metricsCsvChunks(history: EpochMetrics[]): Iterable<string> {
+  return {
+    *[Symbol.iterator]() {
+      yield CSV_COLUMNS.join(',') + '\n';
+      for (let start = 0; start < history.length; start += CSV_CHUNK_ROWS) {
+        let text = '';
+        for (const m of history.slice(start, start + CSV_CHUNK_ROWS)) text += CSV_COLUMNS.map((c) => (m[c] === null ? '' : String(m[c]))).join(',') + '\n';
+        yield text;
+      }
+    },
+  };
+}
+
+/** metrics.csv as one string, for short histories. */
 export function metricsCsv(history: EpochMetrics[]): string {
-  const rows = history.map((m) => CSV_COLUMNS.map((c) => (m[c] === null ? '' : String(m[c]))).join(','));
-  return [CSV_COLUMNS.join(','), ...rows].join('\n') + '\n';
+  return [...metricsCsvChunks(history)].join('');
 }
 
 export interface ModelFile {
