@@ -123,10 +123,9 @@ async function loadConfig(file: string | undefined, options: ValidateOptions = {
  * Reads a file the run depends on (data.path, --init) under the confined-read rules: inside the model
  * file's folder or the current folder unless --allow-outside; a regular file; text, not binary.
  */
-async function readInput(file: string, what: string, args: Args, from = ''): Promise<string> {
+async function readInput(file: string, what: string, args: Args, shown = shownPath(file), from = ''): Promise<string> {
   const roots = args.allowOutside ? [] : [...new Set([args.config ? path.dirname(path.resolve(args.config)) : process.cwd(), process.cwd()])];
   const rootsName = roots.length === 1 ? `the current folder (${roots[0]})` : `the model file's folder (${roots[0]}) and the current folder (${roots[1]})`;
-  const shown = shownPath(file);
   try {
     return (await readConfinedText(file, { roots, what, shown, rootsName })).text;
   } catch (e) {
@@ -145,7 +144,7 @@ async function loadDataset(config: NetworkConfig, args: Args): Promise<Dataset> 
   if (config.data.kind !== 'csv') return buildDataset(config);
   const file = path.resolve(args.config ? path.dirname(args.config) : '.', config.data.path);
   const from = args.config ? ` (data.path "${excerpt(config.data.path, 200)}", relative to ${excerpt(args.config, 200)})` : '';
-  const csvText = await readInput(file, 'the data file', args, from);
+  const csvText = await readInput(file, 'the data file', args, shownPath(file), from);
   return buildDataset(config, { csvText, csvName: shownPath(file) });
 }
 
@@ -175,7 +174,7 @@ function describeData(config: NetworkConfig, ds: Dataset): string {
 
 async function loadInit(args: Args, config: NetworkConfig, features: number, classes: number): Promise<Float32Array> {
   const file = args.init!;
-  const text = await readInput(path.resolve(file), 'the initial model', args);
+  const text = await readInput(path.resolve(file), 'the initial model', args, file);
   // parseJson, not JSON.parse: V8's messages quote the text around the error, which may be anything.
   const parsed = parseJson(text);
   const where = excerpt(file, 200);

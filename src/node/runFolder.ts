@@ -32,7 +32,7 @@ export function runJsonText(record: unknown): string {
 export async function prepareRunParent(parent: string, shown = parent): Promise<void> {
   const where = excerpt(shown, 200);
   try {
-    await fs.mkdir(parent, { recursive: true });
+    await makeFolders(parent);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     // EEXIST: the folder's name is taken by a file; ENOTDIR: a folder above it is a file.
@@ -59,7 +59,7 @@ export async function writeRunFolder(parent: string, runId: string, files: RunFi
   }
   let temp: string | null = null;
   try {
-    await fs.mkdir(parent, { recursive: true });
+    await makeFolders(parent);
     await removeStaleLeftovers(parent);
     let attempt = 1;
     while (await exists(path.join(parent, nameFor(runId, attempt)))) attempt++;
@@ -87,6 +87,26 @@ export async function writeRunFolder(parent: string, runId: string, files: RunFi
   } catch (e) {
     if (temp) await fs.rm(temp, { recursive: true, force: true }).catch(() => undefined);
     throw new Error(`cannot write the run folder in ${excerpt(parent, 200)}: ${describeErrno(e)}`);
+  }
+}
+
+/**
+ * mkdir -p, one folder at a time: Node's recursive mkdir reports ENOENT for a folder it cannot make on a
+ * read-only disk, where the real cause (EROFS, EACCES, ENOTDIR) is what the user needs to hear.
+ */
+async function makeFolders(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && (await fs.stat(dir).then((st) => st.isDirectory(), () => false))) return;
+    const up = path.dirname(dir);
+    if (code !== 'ENOENT' || up === dir) throw e;
+    await makeFolders(up);
+    await fs.mkdir(dir).catch(async (again) => {
+      // Made meanwhile by another writer: fine if it is a folder.
+      if (!((again as NodeJS.ErrnoException).code === 'EEXIST' && (await fs.stat(dir)).isDirectory())) throw again;
+    });
   }
 }
 
