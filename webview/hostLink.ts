@@ -4,7 +4,7 @@
  * however fast training runs the host is never flooded. The last offer of an interval is kept and sent at
  * its end, so the host always learns the latest state (e.g. that the run paused).
  */
-import type { FromWebviewMessage, ProgressMessage, ToWebviewMessage } from '../src/protocol';
+import type { FromWebviewMessage, ProgressMessage, ToWebviewMessage } from '../src/shared/protocol';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

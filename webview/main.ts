@@ -7,7 +7,7 @@
  * worker of an older session is ignored, so a quick second Train can never mix two runs.
  */
 import type { NetworkConfig } from '../src/core/config';
-import type { EndStatus, LoadMessage, ShowRunMessage, ToWebviewMessage } from '../src/protocol';
+import type { EndStatus, LoadMessage, ShowRunMessage, ToWebviewMessage } from '../src/shared/protocol';
 import { BoundaryView } from './boundaryView';
 import { accuracyChart, lossChart } from './charts';
 import { ControlId, Controls, PanelMode } from './controls';

@@ -10,7 +10,7 @@ import { BoundaryMapper, GRID_SIZE, plotOf } from '../src/core/boundary';
 import type { NetworkConfig } from '../src/core/config';
 import { buildDataset, Dataset } from '../src/core/data/dataset';
 import { EpochMetrics, Trainer } from '../src/core/trainer';
-import type { EndStatus } from '../src/protocol';
+import type { EndStatus } from '../src/shared/protocol';
 import { BoundaryScene, boundaryPng } from './boundaryPicture';
 import { Engine, pickEngine } from './engines';
 import { mapperFor, sceneOf } from './scene';

@@ -7,7 +7,7 @@
 import type { BackendName, NetworkConfig } from '../src/core/config';
 import type { DataSources } from '../src/core/data/dataset';
 import type { EpochMetrics } from '../src/core/trainer';
-import type { EndStatus } from '../src/protocol';
+import type { EndStatus } from '../src/shared/protocol';
 
 /** What the worker is doing: `idle` is loaded but not started (or reset); the rest are the trainer's. */
 export type WorkerState = 'idle' | 'running' | 'paused' | EndStatus;

@@ -3,7 +3,7 @@
  * run, and the stopped run is still saved), and a status bar item that brings the panel back.
  */
 import * as vscode from 'vscode';
-import type { ProgressMessage } from '../protocol';
+import type { ProgressMessage } from '../shared/protocol';
 
 export class RunProgress {
   private report: ((p: { message?: string; increment?: number }) => void) | undefined;

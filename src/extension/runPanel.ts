@@ -5,7 +5,7 @@ import type { DataSources } from '../core/data/dataset';
 import { plainMessage } from '../core/excerpt';
 import type { RunRecord } from '../core/export/runRecord';
 import { ConfinedReadError, readConfinedText } from '../node/confinedRead';
-import { parseFromWebview, ShowRunMessage } from '../protocol';
+import { parseFromWebview, ShowRunMessage } from '../shared/protocol';
 import { localRoots, panelHtml } from './html';
 import { displayPath } from './modelFiles';
 import { readRun } from './runsTree';

@@ -12,7 +12,7 @@ import { runId } from '../core/export/runRecord';
 import { specFromConfig } from '../core/network';
 import { runFiles } from '../node/runFiles';
 import { RunFiles, writeRunFolder } from '../node/runFolder';
-import { RunEndedMessage, runReportProblem } from '../protocol';
+import { RunEndedMessage, runReportProblem } from '../shared/protocol';
 import { pngFromDataUrl } from './png';
 import { resultsFolder } from './settings';
 

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { plainMessage } from '../core/excerpt';
 import type { RunRecord } from '../core/export/runRecord';
-import { END_STATUSES, EndStatus } from '../protocol';
+import { END_STATUSES, EndStatus } from '../shared/protocol';
 import { Disposable } from './disposable';
 import { displayPath } from './modelFiles';
 

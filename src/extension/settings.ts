@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { plainMessage } from '../core/excerpt';
 import { isInside } from '../node/confinedRead';
-import type { PanelSettings } from '../protocol';
+import type { PanelSettings } from '../shared/protocol';
 
 export function panelSettings(): PanelSettings {
   const c = vscode.workspace.getConfiguration('nnTrainer');

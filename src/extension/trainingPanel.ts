@@ -7,7 +7,7 @@ import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { nameFromFile, NetworkConfig, settleCsvLoss } from '../core/config';
 import { plainMessage } from '../core/excerpt';
-import { FromWebviewMessage, jsonEqual, LoadMessage, parseFromWebview, RunEndedMessage, RunTokens, ToWebviewMessage } from '../protocol';
+import { FromWebviewMessage, jsonEqual, LoadMessage, parseFromWebview, RunEndedMessage, RunTokens, ToWebviewMessage } from '../shared/protocol';
 import { Disposable } from './disposable';
 import { localRoots, panelHtml } from './html';
 import { readModel } from './modelDocument';

@@ -9,7 +9,7 @@ import { NetworkConfig, resolveConfig } from '../../src/core/config';
 import { buildDataset } from '../../src/core/data/dataset';
 import { MAX_EPOCHS } from '../../src/core/limits';
 import { Trainer } from '../../src/core/trainer';
-import { parseFromWebview, RunEndedMessage, runReportProblem, RunTokens, SentRun } from '../../src/protocol';
+import { parseFromWebview, RunEndedMessage, runReportProblem, RunTokens, SentRun } from '../../src/shared/protocol';
 
 const TOKEN = '0123456789abcdef';
 

@@ -3,11 +3,11 @@
  * switch on `type`, so TypeScript checks each case; the host trusts nothing from the webview until
  * `parseFromWebview` has checked its shape.
  */
-import type { NetworkConfig } from './core/config';
-import type { DataSources } from './core/data/dataset';
-import { MAX_EPOCHS } from './core/limits';
-import { layout, LayerParams, specFromConfig } from './core/network';
-import type { EpochMetrics, TrainingStatus } from './core/trainer';
+import type { NetworkConfig } from '../core/config';
+import type { DataSources } from '../core/data/dataset';
+import { MAX_EPOCHS } from '../core/limits';
+import { layout, LayerParams, specFromConfig } from '../core/network';
+import type { EpochMetrics, TrainingStatus } from '../core/trainer';
 
 export type EndStatus = Exclude<TrainingStatus, 'running'>;
 export const END_STATUSES: readonly EndStatus[] = ['finished', 'early-stopped', 'diverged', 'stopped'];
