@@ -104,6 +104,30 @@ describe('nn-train', function () {
     assert.match(nnTrain(['train', '--init', 'small.json'], dir).err, /the initial model has 1 layer\(s\), the network needs 2/);
   });
 
+  it('refuses --epochs beyond the schema maximum, and --init weights that are not float32 numbers, with their place', () => {
+    const big = nnTrain(['train', '--epochs', '1e12'], dir);
+    assert.strictEqual(big.code, 2);
+    assert.match(big.err, /^nn-train: --epochs must be at most 1,000,000 \(as training\.epochs\), got 1e12\n/);
+    assert.match(nnTrain(['--help'], dir).out, /--allow-outside/);
+    const ref = fixture('tutorial-reference.json').torch.init_params;
+    const withWeight = (w: unknown) => {
+      const fc1 = ref['fc1.weight'].map((row: number[]) => [...row]);
+      fc1[2][1] = w;
+      return JSON.stringify({ layers: [{ weight: fc1, bias: ref['fc1.bias'] }, { weight: ref['fc2.weight'], bias: ref['fc2.bias'] }] });
+    };
+    for (const [w, message] of [
+      ['"x"', /init\.json: layers\[0\]\.weight\[2\]\[1\] must be a number, not string/],
+      ['null', /init\.json: layers\[0\]\.weight\[2\]\[1\] must be a number, not null/],
+      ['1e39', /init\.json: layers\[0\]\.weight\[2\]\[1\] is 1e\+39, too large for a float32 weight/],
+    ] as const) {
+      writeFileSync(path.join(dir, 'init.json'), withWeight('@').replace('"@"', w));
+      const r = nnTrain(['train', '--init', 'init.json', '--quiet'], dir);
+      assert.strictEqual(r.code, 1, r.err);
+      assert.match(r.err, message);
+      assert.ok(!readdirSync(dir).includes('runs'), 'nothing trained, nothing written');
+    }
+  });
+
   it('stops a diverging run with a diagnosis, still writes the run, and exits 3', () => {
     writeFileSync(path.join(dir, 'hot.nn.json'), JSON.stringify({ training: { optimizer: 'sgd', learningRate: 100, epochs: 200 } }));
     const r = nnTrain(['train', '--config', 'hot.nn.json'], dir);
