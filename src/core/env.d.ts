@@ -1,0 +1,1 @@
+declare function structuredClone<T>(value: T): T;
