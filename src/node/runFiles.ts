@@ -51,7 +51,7 @@ export function boundaryPicture(r: RunResult, engine: TrainingBackend = finalEng
   const m = finalMetrics(r);
   const acc = m && m.testAccuracy !== null ? `test accuracy ${m.testAccuracy.toFixed(4)}, ` : '';
   const title = `${r.config.name}: decision boundary`;
-  const subtitle = `${r.spec.sizes.join('-')} ${r.spec.activations.join('/') || 'linear'}, ${t.optimizer} lr ${t.learningRate}, epoch ${r.modelEpoch}: ${acc}${m ? `training loss ${m.loss.toPrecision(4)}` : 'no epoch'}`;
+  const subtitle = `${r.spec.sizes.join('-')} ${r.spec.activations.join('/') || 'linear'}, ${t.optimizer} lr ${t.learningRate}, ${r.modelEpoch > 0 ? `epoch ${r.modelEpoch}` : 'initial weights'}: ${acc}${m ? `training loss ${m.loss.toPrecision(4)}` : 'no epoch'}`;
   const plot = plotOf(ds);
   if (!plot) {
     const names = ds.featureNames ? `: ${ds.featureNames.length > 12 ? ds.featureNames.slice(0, 12).join(', ') + ', ...' : ds.featureNames.join(', ')}` : '';

@@ -196,7 +196,7 @@ describe('buildDataset: data.kind "csv"', () => {
 
   it('refuses extra features unless there are two input columns', () => {
     const e = refused(() => buildDataset(config({ extraFeatures: ['x1^2'] }), { csvText: 'a,b,c,species\n' + '1,2,3,x\n4,5,6,y\n'.repeat(5) }), 1);
-    assert.match(e.message, /data\.extraFeatures are computed from two inputs \(x1, x2\), but the data has 3 \(a, b, c\): choose two with data\.featureColumns/);
+    assert.match(e.message, /data\.extraFeatures are computed from two inputs \(x1, x2\), but the data has 3 \("a", "b", "c"\): choose two with data\.featureColumns/);
   });
 
   it('says it needs the text when none is given, and uses csvName in messages', () => {

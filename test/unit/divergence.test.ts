@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { resolveConfig } from '../../src/core/config';
 import { buildDataset } from '../../src/core/data/dataset';
+import { finalMetrics, trainerResult } from '../../src/core/export/runRecord';
 import { initParams, specFromConfig } from '../../src/core/network';
 import { GROWTH_LIMIT, Trainer } from '../../src/core/trainer';
 import { assertSameDoubles } from './helpers';
@@ -69,6 +70,8 @@ describe('divergence', function () {
     assert.equal(t.modelEpoch, 0);
     assert.match(t.diagnosis!, /grew to .* at epoch 2, .*the model keeps the initial weights/);
     assertSameDoubles(t.backend.getParams(), t.initialParams, 'the initial weights');
+    // No record describes the initial weights: run.json's final is null rather than epoch 1's metrics.
+    assert.equal(finalMetrics(trainerResult(t)), null);
   });
 
   it('a test loss that becomes NaN after the first update puts back the weights it started from', () => {

@@ -109,7 +109,7 @@ function rawPoints(config: NetworkConfig, sources: DataSources): RawPoints {
     case 'csv': {
       const name = sources.csvName ?? data.path;
       if (sources.csvText === undefined) {
-        throw new Error(`data.kind "csv" reads ${name}: pass its text to buildDataset (buildDataset(config, { csvText }))`);
+        throw new Error(`data.kind "csv" reads ${excerpt(name, 200)}: pass its text to buildDataset (buildDataset(config, { csvText }))`);
       }
       const t = parseCsv(sources.csvText, { name, labelColumn: data.labelColumn, featureColumns: data.featureColumns, delimiter: data.delimiter, task: regression ? 'regression' : 'classification' });
       if (!regression && config.training.loss === 'bce-with-logits' && t.labels.length !== 2) {
@@ -153,7 +153,7 @@ export function buildDataset(config: NetworkConfig, sources: DataSources = {}): 
   const { trainIdx, testIdx } = split(raw, data);
   const extra = data.extraFeatures ?? [];
   if (extra.length && raw.features !== 2) {
-    const msg = `data.extraFeatures are computed from two inputs (x1, x2), but the data has ${raw.features} (${raw.names.join(', ')})`;
+    const msg = `data.extraFeatures are computed from two inputs (x1, x2), but the data has ${raw.features} (${nameList(raw.names)})`;
     if (raw.csv) throw new CsvError(raw.csvName!, [{ line: raw.csv.headerLine, message: msg + ': choose two with data.featureColumns' }]);
     throw new RangeError(msg);
   }

@@ -115,7 +115,8 @@ export interface RunInfo {
 
 export function finalMetrics(r: RunResult): EpochMetrics | null {
   const h = r.history;
-  if (!h.length) return null;
+  // Model epoch 0: a run that diverged at once keeps the initial weights, which no record describes.
+  if (!h.length || r.modelEpoch < 1) return null;
   return h[r.modelEpoch - 1] ?? h[h.length - 1];
 }
 
