@@ -110,8 +110,9 @@ export class Trainer {
    * Runs one epoch and returns its record (null when training has ended, or ends in this epoch by divergence).
    *
    * Weights are judged by the loss they give: the epoch's training loss is the forward pass of the weights
-   * the epoch started from, so a loss that is not a number, or has grown by orders of magnitude
-   * (`blownUp`), condemns those weights, and the weights before them are the last good ones. A diverged run
+   * the epoch started from (with mini-batches, the mean of the steps that start from them), so a loss that
+   * is not a number, or has grown by orders of magnitude (`blownUp`), condemns those weights, and the
+   * weights before them are the last good ones. A diverged run
    * ends with the last good weights put back, so model.json, `final` and `modelEpoch` never hold blown-up
    * numbers (reloaded with --init they train on, instead of starting at an infinite loss).
    */
