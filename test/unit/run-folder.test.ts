@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { resolveConfig } from '../../src/core/config';
@@ -86,12 +86,19 @@ describe('run folders: --out checked before training', function () {
     assert.strictEqual(readFileSync(path.join(dir, 'taken'), 'utf8'), 'a file', 'the file is untouched');
   });
 
-  it('a folder without write permission is named as such', async function () {
-    // root writes anywhere: the permission check cannot fail for it.
-    if (process.getuid?.() === 0) this.skip();
+  it('a folder without write permission is named as such, before anything trains', function () {
+    // root writes anywhere: as root the CLI runs as the user nobody (setpriv), which may not write here.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot && spawnSync('setpriv', ['--version']).status !== 0) this.skip(); // no way to drop root here
+    chmodSync(dir, 0o755);
     const locked = path.join(dir, 'locked');
-    mkdirSync(locked, { mode: 0o555 });
-    await assert.rejects(prepareRunParent(locked, 'locked'), { message: 'cannot write run folders in locked: permission denied' });
+    mkdirSync(locked, { mode: 0o755 });
+    if (!asRoot) chmodSync(locked, 0o555);
+    const command = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
+    const r = spawnSync(command[0], [...command.slice(1), ...CLI, 'train', '--out', 'locked'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    assert.strictEqual(r.status, 1, r.stderr);
+    assert.strictEqual(r.stderr, 'nn-train: cannot write run folders in locked: permission denied\n');
+    assert.deepStrictEqual(readdirSync(locked), []);
   });
 
   it('makes a missing --out with the folders above it, and leaves no probe', async () => {
