@@ -278,7 +278,9 @@ function showRun(m: ShowRunMessage): void {
   view.modelFile = m.folder;
   view.config = m.config;
   resetView('past');
-  Object.assign(view, { epoch: m.history.length, epochs: m.config.training.epochs, backend: m.backend, history: m.history });
+  // A saved run's history may be a summary (run.json keeps at most 2,000 records): its last record says how far it ran.
+  const last = m.history[m.history.length - 1];
+  Object.assign(view, { epoch: last ? last.epoch : 0, epochs: m.config.training.epochs, backend: m.backend, history: m.history });
   notices.clearBanner();
   notices.setSaved(`Showing the saved run ${m.runId} (${m.folder}); the map is its final model, of epoch ${m.modelEpoch}.`);
   showDiagnosis(m.status, m.diagnosis);

@@ -55,7 +55,8 @@ export async function showRunPanel(folder: vscode.Uri, extensionUri: vscode.Uri)
     history: record.history,
     status: record.status,
     diagnosis: record.diagnosis,
-    modelEpoch: record.final?.epoch ?? record.history.length,
+    // No final metrics: the run kept its initial weights (it diverged in its first epoch).
+    modelEpoch: record.final?.epoch ?? 0,
     layers: model.layers,
     backend: record.backend,
     sources: await runSources(folder, record),

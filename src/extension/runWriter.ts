@@ -28,8 +28,7 @@ export async function writeRun(modelFile: vscode.Uri, run: StartedRun, msg: RunE
   const problem = runReportProblem(msg, { config, features: dataset.features, classes: dataset.classes });
   if (problem) throw new Error(problem);
   const spec = specFromConfig(config, dataset.features, dataset.classes);
-  // null is how a diverged run's NaN or infinite weights arrive (parseFromWebview allows it for those only).
-  const params = Float32Array.from(msg.params, (p) => (p === null ? NaN : p));
+  const params = Float32Array.from(msg.params);
   const extra: RunFiles = msg.boundaryPng ? { 'boundary.png': pngFromDataUrl(msg.boundaryPng) } : {};
   const parent = await resultsFolder(modelFile);
   const createdAt = new Date();

@@ -116,10 +116,10 @@ export interface RunEndedMessage {
   history: EpochMetrics[];
   modelEpoch: number;
   /**
-   * Final parameters, flat, in the engine's layout (network.layout). VS Code carries messages as JSON, so a
-   * NaN or infinite weight arrives as null; only a diverged run may have one.
+   * Final parameters, flat, in the engine's layout (network.layout): finite numbers, every one (a diverged
+   * run reports the last good weights it kept, never the blown-up ones).
    */
-  params: (number | null)[];
+  params: number[];
   backend: string;
   /** Time of the training loop alone. */
   trainMs: number;
@@ -250,14 +250,12 @@ function runEnded(raw: Obj): RunEndedMessage | null {
     history.push(m);
   }
   if (!Array.isArray(raw.params) || raw.params.length > MAX_PARAMS) return null;
-  // A diverged run's weights blew up: NaN or infinite (null, once VS Code has carried them as JSON), which is
-  // what its run folder records. Any other run's weights are finite numbers, every one.
-  const blownUp = (p: unknown) => p === null || (typeof p === 'number' && !Number.isFinite(p));
-  const params: (number | null)[] = [];
+  // Every run's weights are finite numbers: a diverged run kept its last good ones (VS Code would carry a NaN
+  // or an infinity as null).
+  const params: number[] = [];
   for (const p of raw.params) {
-    if (isFin(p)) params.push(p);
-    else if (status === 'diverged' && blownUp(p)) params.push(null);
-    else return null;
+    if (!isFin(p)) return null;
+    params.push(p);
   }
   return {
     type: 'runEnded',
@@ -310,8 +308,10 @@ export function runReportProblem(msg: RunEndedMessage, sent: SentRun): string | 
   if (wrong >= 0) return `the panel's history is out of order: its record ${wrong + 1} is of epoch ${h[wrong].epoch}`;
   if (msg.status === 'finished' && h.length !== t.epochs) return `the panel says the run finished, after ${h.length} of ${t.epochs} epochs`;
   if (msg.status === 'early-stopped' && !t.earlyStopping) return 'the panel says the run stopped early, but the model file has no early stopping';
-  // The weights are the last epoch's, or after early stopping the best epoch's (trainer.modelEpoch).
-  const modelOk = msg.status === 'early-stopped' ? msg.modelEpoch >= 1 && msg.modelEpoch <= h.length : msg.modelEpoch === h.length;
+  // The weights are the last epoch's; after early stopping the best epoch's; after divergence the last good
+  // epoch's, which is 0 (the initial weights) when the first epoch already blew up (trainer.modelEpoch).
+  const modelOk =
+    msg.status === 'early-stopped' ? msg.modelEpoch >= 1 && msg.modelEpoch <= h.length : msg.status === 'diverged' ? msg.modelEpoch >= 0 && msg.modelEpoch <= h.length : msg.modelEpoch === h.length;
   if (!modelOk) return `the panel sent a model epoch (${msg.modelEpoch}) that its history of ${h.length} epochs does not have`;
   const classify = sent.classes > 0;
   if (h.some((m) => (m.trainAccuracy === null) === classify || (m.testAccuracy === null) === classify)) {

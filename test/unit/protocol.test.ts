@@ -86,14 +86,14 @@ describe('parseFromWebview', () => {
     }
   });
 
-  it('refuses parameters that are null (NaN in JSON) or not numbers, unless the run diverged', () => {
+  it('refuses parameters that are null (NaN in JSON) or not numbers, for a diverged run too (it keeps its last good weights)', () => {
     const nulls = (report.params as number[]).map(() => null);
     assert.strictEqual(parse({ ...report, params: nulls }), null, 'a finished run with all-null weights');
     assert.strictEqual(parseFromWebview({ ...report, params: [...(report.params as number[]).slice(1), NaN] }), null);
     assert.strictEqual(parseFromWebview({ ...report, params: [...(report.params as number[]).slice(1), '1'] }), null);
-    // A diverged run's weights did blow up: that is what its run folder records.
-    const diverged = parseFromWebview({ ...report, status: 'diverged', params: [...(report.params as number[]).slice(1), Infinity] }) as RunEndedMessage;
-    assert.strictEqual(diverged.params[diverged.params.length - 1], null);
+    assert.strictEqual(parseFromWebview({ ...report, status: 'diverged', params: [...(report.params as number[]).slice(1), Infinity] }), null);
+    assert.strictEqual(parseFromWebview({ ...report, status: 'diverged', params: [...(report.params as number[]).slice(1), null] }), null);
+    assert.ok(parseFromWebview({ ...report, status: 'diverged' }), 'a diverged run with finite weights is taken');
   });
 
   it('refuses over-long and malformed strings', () => {
@@ -177,6 +177,15 @@ describe("runReportProblem: the host's checks of a run report against the run it
     assert.strictEqual(es.report.status, 'early-stopped');
     assert.ok((es.report.modelEpoch as number) < (es.report.history as unknown[]).length, 'the best epoch is before the last');
     assert.strictEqual(runReportProblem(ended(es.report), es.sent), null);
+  });
+
+  it('takes a real diverged run: its last good weights, whose epoch is before the last record', () => {
+    const d = trainedRun({ training: { optimizer: 'sgd', learningRate: 100, epochs: 50 } });
+    assert.strictEqual(d.report.status, 'diverged');
+    assert.ok((d.report.modelEpoch as number) < (d.report.history as unknown[]).length, 'the model epoch is the last good one');
+    assert.ok((d.report.params as number[]).every(Number.isFinite), 'the kept weights are finite');
+    assert.strictEqual(runReportProblem(ended(d.report), d.sent), null);
+    assert.match(runReportProblem(ended({ ...d.report, modelEpoch: (d.report.history as unknown[]).length + 1 }), d.sent)!, /model epoch/);
   });
 
   it('refuses accuracies for a regression and missing ones for a classification', () => {

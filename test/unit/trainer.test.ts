@@ -114,7 +114,7 @@ describe('Trainer', () => {
     it('take many steps per epoch: a different trajectory from the full batch, from the same initial weights', () => {
       const mini = trainerFor(raw);
       const full = trainerFor({ training: { epochs: 15 } });
-      assertSameDoubles(mini.initialParams, full.initialParams, 'initial parameters (the batch order has its own stream)');
+      assertSameDoubles(mini.initialParams, full.initialParams, 'initial parameters (the batch order is drawn after the model is built)');
       runAll(mini);
       runAll(full);
       assert.notEqual(mini.history[1].loss, full.history[1].loss);
