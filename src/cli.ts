@@ -20,7 +20,7 @@ import { excerpt } from './core/excerpt';
 import { runLimitProblems } from './core/limits';
 import { ConfinedReadError, readConfinedText } from './node/confinedRead';
 import { prepareRunParent, writeRunFolder } from './node/runFolder';
-import { runFiles } from './node/runFiles';
+import { runFiles } from './core/export/runFiles';
 
 declare const NN_TRAINER_VERSION: string;
 const VERSION = typeof NN_TRAINER_VERSION === 'string' ? NN_TRAINER_VERSION : 'dev';

@@ -8,10 +8,9 @@ import * as vscode from 'vscode';
 import type { NetworkConfig } from '../core/config';
 import type { Dataset } from '../core/data/dataset';
 import { plainMessage } from '../core/excerpt';
-import { runId } from '../core/export/runRecord';
-import { specFromConfig } from '../core/network';
-import { runFiles } from '../node/runFiles';
-import { RunFiles, writeRunFolder } from '../node/runFolder';
+import { runId, runResult } from '../core/export/runRecord';
+import { RunFiles, runFiles } from '../core/export/runFiles';
+import { writeRunFolder } from '../node/runFolder';
 import { RunEndedMessage, runReportProblem } from '../shared/protocol';
 import { pngFromDataUrl } from './png';
 import { resultsFolder } from './settings';
@@ -27,7 +26,6 @@ export async function writeRun(modelFile: vscode.Uri, run: StartedRun, msg: RunE
   const { config, dataset } = run;
   const problem = runReportProblem(msg, { config, features: dataset.features, classes: dataset.classes });
   if (problem) throw new Error(problem);
-  const spec = specFromConfig(config, dataset.features, dataset.classes);
   const params = Float32Array.from(msg.params);
   const extra: RunFiles = msg.boundaryPng ? { 'boundary.png': pngFromDataUrl(msg.boundaryPng) } : {};
   const parent = await resultsFolder(modelFile);
@@ -35,7 +33,7 @@ export async function writeRun(modelFile: vscode.Uri, run: StartedRun, msg: RunE
   const id = runId(config.name, createdAt);
   const diagnosis = msg.diagnosis === null ? null : plainMessage(msg.diagnosis, 2000);
   const files = runFiles(
-    { config, dataset, spec, history: msg.history, status: msg.status, diagnosis, modelEpoch: msg.modelEpoch, params, backend: msg.backend },
+    runResult(config, dataset, { history: msg.history, status: msg.status, diagnosis, modelEpoch: msg.modelEpoch, params, backend: msg.backend }),
     { runId: id, createdAt, trainMs: msg.trainMs, versions: { nnTrainer: version, vscode: vscode.version } },
     extra,
   );

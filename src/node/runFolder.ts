@@ -8,21 +8,14 @@ import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { excerpt } from '../core/excerpt';
+import { RunFileContent, RunFiles, runJsonText } from '../core/export/runFiles';
 import { describeErrno } from './confinedRead';
 
-/** A file's content: text, bytes, or text in chunks (metrics.csv of a million epochs is too long for one string). */
-export type RunFileContent = string | Uint8Array | Iterable<string>;
-export type RunFiles = Record<string, RunFileContent>;
 
 /** Leftovers of a writer that died (kill -9, power cut) this long ago are removed; younger ones may still be in use. */
 export const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
 /** Hidden names this module creates beside run folders: temporary run folders and write probes. */
 const LEFTOVER = /^\.(partial|write-test)-/;
-
-/** run.json as a run folder holds it: the record, one key per line. */
-export function runJsonText(record: unknown): string {
-  return JSON.stringify(record, null, 1) + '\n';
-}
 
 /**
  * Makes `parent` (and the folders above it) and checks that files can be created in it, before a run

@@ -13,8 +13,8 @@ import { resolveConfig } from '../../src/core/config';
 import { buildDataset } from '../../src/core/data/dataset';
 import { MAX_HISTORY_RECORDS, RUN_FORMAT_VERSION, trainerResult } from '../../src/core/export/runRecord';
 import { EpochMetrics, Trainer } from '../../src/core/trainer';
-import { runFiles } from '../../src/node/runFiles';
-import { prepareRunParent, runJsonText, writeRunFolder } from '../../src/node/runFolder';
+import { runFiles, runJsonText } from '../../src/core/export/runFiles';
+import { prepareRunParent, writeRunFolder } from '../../src/node/runFolder';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src', 'cli.ts')];

@@ -5,38 +5,44 @@
 import type { NetworkConfig } from '../config';
 import type { CsvSource, Dataset } from '../data/dataset';
 import type { ConfusionMatrix } from './confusion';
-import { toLayerParams, LayerParams, NetworkSpec } from '../network';
+import { toLayerParams, LayerParams, NetworkSpec, specFromConfig } from '../network';
 import type { EpochMetrics, Trainer, TrainingStatus } from '../trainer';
 
-/**
- * Everything a run folder is made of. The CLI takes it from its trainer; the extension host rebuilds it
- * from what the panel's worker reports (the dataset is rebuilt from the config: it is deterministic).
- */
-export interface RunResult {
-  config: NetworkConfig;
-  dataset: Dataset;
-  spec: NetworkSpec;
+/** What a run produced, wherever it trained: the CLI's trainer, or the report the panel's worker sends. */
+export interface RunReport {
   history: EpochMetrics[];
   status: Exclude<TrainingStatus, 'running'>;
   diagnosis: string | null;
-  /** The epoch whose weights `params` are (the best one after early stopping). */
+  /** The epoch whose weights `params` are (the best one after early stopping, the last good one after divergence). */
   modelEpoch: number;
   params: Float32Array;
   backend: string;
 }
 
+/** Everything a run folder is made of: the report, with the config and the dataset it ran on. */
+export interface RunResult extends RunReport {
+  config: NetworkConfig;
+  dataset: Dataset;
+  spec: NetworkSpec;
+}
+
+/**
+ * The one place a run's result is assembled, for the CLI (from its trainer) and the host (from the panel's
+ * report, with the config it sent and the dataset it built before the run).
+ */
+export function runResult(config: NetworkConfig, dataset: Dataset, report: RunReport): RunResult {
+  return { ...report, config, dataset, spec: specFromConfig(config, dataset.features, dataset.classes) };
+}
+
 export function trainerResult(t: Trainer): RunResult {
-  return {
-    config: t.config,
-    dataset: t.dataset,
-    spec: t.spec,
+  return runResult(t.config, t.dataset, {
     history: t.history,
     status: t.status === 'running' ? 'stopped' : t.status,
     diagnosis: t.diagnosis,
     modelEpoch: t.modelEpoch,
     params: t.backend.getParams(),
     backend: t.backend.kind,
-  };
+  });
 }
 
 /** 2: `history` is a summary of at most MAX_HISTORY_RECORDS records (`historyEpochs`, `historySampled`). */

@@ -1,14 +1,23 @@
 /**
- * The files of a run folder, built from a run's result: the same for the CLI and the extension host.
+ * The files of a run folder, built from a run's result: the same for the CLI and the extension host. Pure:
+ * the contents only; src/node/runFolder.ts writes them.
  */
-import { CpuBackend } from '../core/backends/cpu';
-import type { TrainingBackend } from '../core/backends/backend';
-import { BoundaryMapper, GRID_SIZE, plotOf } from '../core/boundary';
-import { boundaryNoteSvg, boundarySvg } from '../core/export/boundarySvg';
-import { ConfusionMatrix, confusionMatrices } from '../core/export/confusion';
-import { finalMetrics, metricsCsvChunks, modelFile, runRecord, RunInfo, RunResult } from '../core/export/runRecord';
-import { pointSet } from '../core/trainer';
-import { RunFiles, runJsonText } from './runFolder';
+import { CpuBackend } from '../backends/cpu';
+import type { TrainingBackend } from '../backends/backend';
+import { BoundaryMapper, GRID_SIZE, plotOf } from '../boundary';
+import { boundaryNoteSvg, boundarySvg } from './boundarySvg';
+import { ConfusionMatrix, confusionMatrices } from './confusion';
+import { finalMetrics, metricsCsvChunks, modelFile, runRecord, RunInfo, RunResult } from './runRecord';
+import { pointSet } from '../trainer';
+
+/** A file's content: text, bytes, or text in chunks (metrics.csv of a million epochs is too long for one string). */
+export type RunFileContent = string | Uint8Array | Iterable<string>;
+export type RunFiles = Record<string, RunFileContent>;
+
+/** run.json as a run folder holds it: the record, one key per line. */
+export function runJsonText(record: unknown): string {
+  return JSON.stringify(record, null, 1) + '\n';
+}
 
 export function runFiles(result: RunResult, info: Omit<RunInfo, 'files'>, extra: RunFiles = {}): RunFiles {
   const files: RunFiles = {
