@@ -13,6 +13,7 @@ import { resolveConfig } from '../../src/core/config';
 import { buildDataset } from '../../src/core/data/dataset';
 import { MAX_HISTORY_RECORDS, RUN_FORMAT_VERSION, trainerResult } from '../../src/core/export/runRecord';
 import { EpochMetrics, Trainer } from '../../src/core/trainer';
+import { buildSync } from 'esbuild';
 import { runFiles, runJsonText } from '../../src/core/export/runFiles';
 import { prepareRunParent, writeRunFolder } from '../../src/node/runFolder';
 
@@ -95,7 +96,14 @@ describe('run folders: --out checked before training', function () {
     mkdirSync(locked, { mode: 0o755 });
     if (!asRoot) chmodSync(locked, 0o555);
     const command = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
-    const r = spawnSync(command[0], [...command.slice(1), ...CLI, 'train', '--out', 'locked'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    // nobody may not be able to read the checkout (a clone in a private temporary folder): it runs the CLI
+    // bundled into this test's own folder, without the test runner's NODE_OPTIONS.
+    const cli = path.join(dir, 'cli.js');
+    buildSync({ entryPoints: [path.join(ROOT, 'src', 'cli.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], outfile: cli, logLevel: 'silent' });
+    chmodSync(cli, 0o644);
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    const r = spawnSync(command[0], [...command.slice(1), cli, 'train', '--out', 'locked'], { cwd: dir, encoding: 'utf8', timeout: 120_000, env });
     assert.strictEqual(r.status, 1, r.stderr);
     assert.strictEqual(r.stderr, 'nn-train: cannot write run folders in locked: permission denied\n');
     assert.deepStrictEqual(readdirSync(locked), []);
