@@ -13,6 +13,8 @@ export interface BoundaryScene {
   bounds: GridBounds;
   points: ScenePoints;
   heat: HeatScale;
+  /** The names of the two axes (x1, x2, or a CSV file's columns): the panel, the PNG and the SVG say the same. */
+  axes: [string, string];
 }
 
 export type Ctx2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
@@ -65,7 +67,7 @@ export async function boundaryPng(scene: BoundaryScene, grid: GridValues): Promi
   const x = scaleLinear().domain([b.xMin, b.xMax]).range([M.left, M.left + plot]);
   const y = scaleLinear().domain([b.yMin, b.yMax]).range([M.top + plot, M.top]);
   drawPoints(ctx, scene, pal, x, y);
-  drawAxes(ctx, x, y, M.left, M.top, plot, canvas.height);
+  drawAxes(ctx, x, y, M.left, M.top, plot, canvas.height, scene.axes);
   return blobToDataUrl(await canvas.convertToBlob({ type: 'image/png' }));
 }
 
@@ -98,7 +100,7 @@ function drawPoints(ctx: Ctx2D, scene: BoundaryScene, pal: Palette, x: Scale, y:
 type Scale = ScaleLinear<number, number>;
 
 /** Frame, ticks and labels under and left of the plot square at (left, top). */
-function drawAxes(ctx: Ctx2D, x: Scale, y: Scale, left: number, top: number, plot: number, height: number): void {
+function drawAxes(ctx: Ctx2D, x: Scale, y: Scale, left: number, top: number, plot: number, height: number, axes: [string, string]): void {
   const M = { left, top };
   ctx.strokeStyle = '#444444';
   ctx.lineWidth = 1;
@@ -119,11 +121,11 @@ function drawAxes(ctx: Ctx2D, x: Scale, y: Scale, left: number, top: number, plo
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'alphabetic';
-  ctx.fillText('Feature 1', M.left + plot / 2, height - 6);
+  ctx.fillText(axes[0], M.left + plot / 2, height - 6);
   ctx.save();
   ctx.translate(14, M.top + plot / 2);
   ctx.rotate(-Math.PI / 2);
-  ctx.fillText('Feature 2', 0, 0);
+  ctx.fillText(axes[1], 0, 0);
   ctx.restore();
 }
 

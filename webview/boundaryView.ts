@@ -18,7 +18,9 @@ export type { BoundaryScene } from './boundaryPicture';
 
 /** The SVG draws at most this many points (a subset, evenly spread), so a large dataset stays responsive. */
 const MAX_SVG_POINTS = 4000;
-const MARGIN = { top: 8, right: 10, bottom: 34, left: 44 };
+const MARGIN = { top: 8, right: 10, bottom: 38, left: 50 };
+/** The smallest map worth drawing; below it the panel scrolls rather than shrink the map further. */
+const MIN_PLOT = 160;
 const MAX_PLOT = 560;
 
 /** Indices of `idx` to draw: all of them, or every k-th when there are too many. */
@@ -61,9 +63,13 @@ export class BoundaryView {
     this.svg = plot.append('svg').attr('class', 'boundary-svg');
     this.svg.append('g').attr('class', 'axis x-axis');
     this.svg.append('g').attr('class', 'axis y-axis');
+    // The axes' names (x1, x2 or a CSV file's columns), as boundary.png and boundary.svg name them.
+    this.svg.append('text').attr('class', 'axis-label x-label').attr('id', 'map-x-label').attr('text-anchor', 'middle');
+    this.svg.append('text').attr('class', 'axis-label y-label').attr('id', 'map-y-label').attr('text-anchor', 'middle');
     this.svg.append('g').attr('class', 'points');
     this.small = document.createElement('canvas');
     this.setScene(null, 'The map appears when a model is loaded.');
+    window.addEventListener('resize', () => this.layout());
   }
 
   /** A new dataset (or none: then `why` says why there is no map). */
@@ -96,7 +102,11 @@ export class BoundaryView {
     const scene = this.scene;
     if (!scene) return;
     const avail = this.element.clientWidth - 2 * 10;
-    const plotSize = Math.max(160, Math.min(MAX_PLOT, avail - MARGIN.left - MARGIN.right));
+    // Square, as wide as the card allows, and never taller than what is left of the window under the map's
+    // top: the map must be seen whole, beside the curves, without scrolling.
+    const top = this.plot.getBoundingClientRect().top + window.scrollY;
+    const availH = window.innerHeight - top - MARGIN.top - MARGIN.bottom - 16;
+    const plotSize = Math.round(Math.max(MIN_PLOT, Math.min(MAX_PLOT, avail - MARGIN.left - MARGIN.right, availH)));
     if (plotSize === this.plotSize) return;
     this.plotSize = plotSize;
     const width = plotSize + MARGIN.left + MARGIN.right;
@@ -119,6 +129,8 @@ export class BoundaryView {
     const ticks = Math.max(3, Math.floor(plotSize / 70));
     this.svg.select<SVGGElement>('.x-axis').attr('transform', `translate(0,${MARGIN.top + plotSize})`).call(axisBottom(x).ticks(ticks).tickSizeOuter(0));
     this.svg.select<SVGGElement>('.y-axis').attr('transform', `translate(${MARGIN.left},0)`).call(axisLeft(y).ticks(ticks).tickSizeOuter(0));
+    this.svg.select('.x-label').attr('x', MARGIN.left + plotSize / 2).attr('y', height - 4).text(scene.axes[0]);
+    this.svg.select('.y-label').attr('transform', `translate(12,${MARGIN.top + plotSize / 2}) rotate(-90)`).text(scene.axes[1]);
 
     // Test points first, training points on top: a ring around a filled dot stays readable either way.
     const total = points.trainIdx.length + points.testIdx.length;

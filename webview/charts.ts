@@ -13,8 +13,38 @@ import type { EpochMetrics } from '../src/core/trainer';
 
 /** Points per line at most: more than the chart's width in pixels never shows. */
 const MAX_POINTS = 1200;
-const HEIGHT = 190;
-const MARGIN = { top: 10, right: 14, bottom: 26, left: 50 };
+/** Tallest and shortest chart: beside the map in half an editor (~300 px wide) the two charts must fit one screen. */
+const MAX_HEIGHT = 190;
+const MIN_HEIGHT = 120;
+const MARGIN = { top: 10, right: 14, bottom: 38, left: 50 };
+
+/**
+ * Log-axis ticks a learner reads as orders of magnitude: a label at each power of ten (1, 0.1, 0.01) and
+ * unlabelled minor ticks at 2..9 times it, rather than d3's default 1, 0.2, 0.1, 0.02, whose labels crowd
+ * and hide the decades. When the decades are many for the height, every k-th one is labelled.
+ */
+export function logTicks(lo: number, hi: number, maxLabels: number): { major: number[]; minor: number[] } {
+  const a = Math.floor(Math.log10(lo) + 1e-9);
+  const b = Math.ceil(Math.log10(hi) - 1e-9);
+  const decades: number[] = [];
+  for (let e = a; e <= b; e++) decades.push(e);
+  const step = Math.max(1, Math.ceil(decades.length / Math.max(1, maxLabels)));
+  const major: number[] = [];
+  const minor: number[] = [];
+  for (const e of decades) {
+    const p = Number(`1e${e}`); // exact decimal powers (10 ** -3 is 0.0010000000000000002)
+    if (p >= lo * (1 - 1e-9) && p <= hi * (1 + 1e-9)) (e % step === 0 ? major : minor).push(p);
+    // Minor ticks only while decades are few enough for them to be seen apart.
+    if (decades.length <= 6) for (let k = 2; k <= 9; k++) if (k * p >= lo && k * p <= hi) minor.push(k * p);
+  }
+  return { major, minor };
+}
+
+/** A power of ten as a learner writes it: 1, 0.1, 0.01, 0.001, then 1e-4 (and 10, 100, 1000, then 1e+4). */
+export function formatDecade(v: number): string {
+  const e = Math.round(Math.log10(v));
+  return e >= -3 && e <= 3 ? String(Number(`1e${e}`)) : `1e${e > 0 ? '+' : ''}${e}`;
+}
 
 export interface SeriesSpec {
   label: string;
@@ -48,6 +78,9 @@ export class MetricChart {
   private readonly svg: Selection<SVGSVGElement, unknown, null, undefined>;
   private readonly xAxis: Selection<SVGGElement, unknown, null, undefined>;
   private readonly yAxis: Selection<SVGGElement, unknown, null, undefined>;
+  /** The log scale's unlabelled minor ticks (2..9 times each power of ten). */
+  private readonly yMinor: Selection<SVGGElement, unknown, null, undefined>;
+  private readonly xLabel: Selection<SVGTextElement, unknown, null, undefined>;
   private readonly paths: Selection<SVGPathElement, unknown, null, undefined>[];
   private readonly empty: Selection<SVGTextElement, unknown, null, undefined>;
 
@@ -66,6 +99,8 @@ export class MetricChart {
     this.svg = section.append('svg').attr('class', 'chart-svg').attr('role', 'img').attr('aria-label', spec.title);
     this.xAxis = this.svg.append('g').attr('class', 'axis x-axis');
     this.yAxis = this.svg.append('g').attr('class', 'axis y-axis');
+    this.yMinor = this.svg.append('g').attr('class', 'axis y-minor');
+    this.xLabel = this.svg.append('text').attr('class', 'axis-label x-label').attr('text-anchor', 'middle').text('epoch');
     this.paths = spec.series.map((s) => this.svg.append('path').attr('class', `line ${s.cls}`));
     this.empty = this.svg.append('text').attr('class', 'chart-empty').attr('text-anchor', 'middle').text('No epochs yet');
   }
@@ -77,10 +112,12 @@ export class MetricChart {
   /** Redraws from the whole history (cheap: at most MAX_POINTS per line). */
   render(history: EpochMetrics[]): void {
     if (this.element.hidden) return;
-    const width = Math.max(240, this.element.clientWidth - 2 * 10);
+    const width = Math.max(200, this.element.clientWidth - 2 * 10);
+    // As tall as a chart reads well for its width: short beside the map in a narrow panel, taller when wide.
+    const height = Math.round(Math.min(MAX_HEIGHT, Math.max(MIN_HEIGHT, width * 0.5)));
     const innerW = width - MARGIN.left - MARGIN.right;
-    const innerH = HEIGHT - MARGIN.top - MARGIN.bottom;
-    this.svg.attr('width', width).attr('height', HEIGHT).attr('viewBox', `0 0 ${width} ${HEIGHT}`);
+    const innerH = height - MARGIN.top - MARGIN.bottom;
+    this.svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
 
     const shown = thin(history);
     const lastEpoch = history.length ? history[history.length - 1].epoch : 0;
@@ -114,8 +151,17 @@ export class MetricChart {
     this.xAxis
       .attr('transform', `translate(0,${MARGIN.top + innerH})`)
       .call(axisBottom(x).ticks(xTicks).tickFormat((d) => (+d === 0 ? '0' : xFormat(d))).tickSizeOuter(0));
-    const yTicks = this.spec.log ? axisLeft(y).ticks(4, '~g') : axisLeft(y).ticks(4, '.0%');
-    this.yAxis.attr('transform', `translate(${MARGIN.left},0)`).call(yTicks.tickSizeOuter(0));
+    this.xLabel.attr('x', MARGIN.left + innerW / 2).attr('y', height - 4);
+    if (this.spec.log) {
+      const [dLo, dHi] = y.domain() as [number, number];
+      const { major, minor } = logTicks(dLo, dHi, Math.max(2, Math.floor(innerH / 14)));
+      this.yAxis.attr('transform', `translate(${MARGIN.left},0)`).call(axisLeft(y).tickValues(major).tickFormat((d) => formatDecade(+d)).tickSizeOuter(0));
+      this.yMinor.attr('transform', `translate(${MARGIN.left},0)`).attr('display', null).call(axisLeft(y).tickValues(minor).tickFormat(() => '').tickSize(3).tickSizeOuter(0));
+      this.yMinor.select('.domain').remove();
+    } else {
+      this.yAxis.attr('transform', `translate(${MARGIN.left},0)`).call(axisLeft(y).ticks(4, '.0%').tickSizeOuter(0));
+      this.yMinor.attr('display', 'none');
+    }
 
     this.spec.series.forEach((s, i) => {
       const draw = line<EpochMetrics>()

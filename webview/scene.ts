@@ -19,7 +19,7 @@ export function noMapReason(features: number): string {
   return `No decision-boundary map: the data has ${features} input feature${features === 1 ? '' : 's'}, and a map needs exactly 2.`;
 }
 
-function scene(bounds: GridBounds, points: ScenePoints, classes: number): BoundaryScene {
+function scene(bounds: GridBounds, points: ScenePoints, classes: number, axes: [string, string] = ['x1', 'x2']): BoundaryScene {
   // Regression shades by value: the targets' range, fixed, so colours do not drift while training.
   let min = Infinity;
   let max = -Infinity;
@@ -29,11 +29,11 @@ function scene(bounds: GridBounds, points: ScenePoints, classes: number): Bounda
       if (v > max) max = v;
     }
   }
-  return { bounds, points, heat: { classes, min: classes === 0 ? min : 0, max: classes === 0 ? max : 1 } };
+  return { bounds, points, heat: { classes, min: classes === 0 ? min : 0, max: classes === 0 ? max : 1 }, axes };
 }
 
 export function sceneFromReady(r: ReadyReply): BoundaryScene | null {
-  return r.bounds && r.points ? scene(r.bounds, r.points, r.classes) : null;
+  return r.bounds && r.points ? scene(r.bounds, r.points, r.classes, r.axes ?? undefined) : null;
 }
 
 /** The map over the data's two raw axes (extra features and standardisation are applied inside). */
@@ -45,8 +45,9 @@ export function mapperFor(config: NetworkConfig, ds: Dataset): BoundaryMapper {
 /** The scene of a dataset whose map `m` spans (the worker's, or one rebuilt here). */
 export function sceneOf(ds: Dataset, m: BoundaryMapper): BoundaryScene {
   const g = m.grid;
-  const X = plotOf(ds)?.X ?? ds.X;
-  return scene({ size: g.size, xMin: g.xMin, xMax: g.xMax, yMin: g.yMin, yMax: g.yMax }, { X, y: ds.y, trainIdx: ds.trainIdx, testIdx: ds.testIdx }, ds.classes);
+  const plot = plotOf(ds);
+  const X = plot?.X ?? ds.X;
+  return scene({ size: g.size, xMin: g.xMin, xMax: g.xMax, yMin: g.yMin, yMax: g.yMax }, { X, y: ds.y, trainIdx: ds.trainIdx, testIdx: ds.testIdx }, ds.classes, plot?.axes);
 }
 
 /** The scene of a config's data, rebuilt here; null (with the reason) when it has no map. */

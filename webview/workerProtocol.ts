@@ -85,6 +85,8 @@ export interface ReadyReply {
   /** Null when the data has no 2-D map (features != 2). */
   bounds: GridBounds | null;
   points: ScenePoints | null;
+  /** The map's two axes by name (x1, x2 or a CSV file's columns); null without a map. */
+  axes?: [string, string] | null;
 }
 
 /** What happened since the last frame. */

@@ -10,6 +10,7 @@ import { pathRound } from 'd3-path';
 const d3path = () => pathRound(2);
 import { scaleLinear } from 'd3-scale';
 import type { BoundaryGrid } from '../boundary';
+import { cellColour as scaleColour, CLASS_COLOURS, exportPalette, mix as mixRgb, parseHex, toHex } from '../colorScale';
 import type { ConfusionMatrix } from './confusion';
 
 export interface BoundaryPicture {
@@ -22,7 +23,7 @@ export interface BoundaryPicture {
   classes: number;
   title: string;
   subtitle: string;
-  /** Names of the two axes (the data's raw inputs); default "Feature 1", "Feature 2". */
+  /** Names of the two axes (the data's raw inputs); default x1, x2 (as the panel and boundary.png say). */
   axes?: [string, string];
   /** Class names for the legend (a CSV file's labels); default "Class 0", "Class 1", ... */
   labels?: string[];
@@ -34,23 +35,19 @@ const WIDTH = 640;
 const HEIGHT = 560;
 const MARGIN = { top: 56, right: 150, bottom: 46, left: 56 };
 const LEVELS = 20;
-const HEAT_STRENGTH = 0.55;
-/** Class colours: blue and red as the tutorial's coolwarm map, then a categorical set. */
-export const CLASS_COLOURS = ['#3b6fd8', '#d8413b', '#2e9e4f', '#c77d12', '#8e44ad', '#16a2b8', '#b83280', '#6b7280'];
+/** The light palette's strength: how far a sure cell goes towards its class colour. */
+const HEAT_STRENGTH = exportPalette().strength;
+/** The files' palette, shared with the panel and boundary.png (src/core/colorScale.ts). */
+const PALETTE = exportPalette();
+export { CLASS_COLOURS };
 
 function mix(a: string, b: string, t: number): string {
-  const pa = [1, 3, 5].map((i) => parseInt(a.slice(i, i + 2), 16));
-  const pb = [1, 3, 5].map((i) => parseInt(b.slice(i, i + 2), 16));
-  return '#' + pa.map((v, i) => Math.round(v + (pb[i] - v) * t).toString(16).padStart(2, '0')).join('');
+  return toHex(mixRgb(parseHex(a)!, parseHex(b)!, t));
 }
 
-/** Colour of a cell: two classes fade blue-white-red with p(class 1); more classes tint the winner by confidence. */
+/** Colour of a cell, by the one scale of the panel and the PNG; regression values come rescaled to [0, 1]. */
 function cellColour(value: number, cls: number | null, classes: number): string {
-  // The map stays pale (at most HEAT_STRENGTH of the class colour), like contourf's alpha, so points stand out.
-  const tint = (c: string, t: number) => mix('#f7f7f7', c, HEAT_STRENGTH * Math.min(1, Math.max(0, t)));
-  if (classes === 0) return tint('#5b3fa8', value);
-  if (cls === null) return value < 0.5 ? tint(CLASS_COLOURS[0], 1 - value * 2) : tint(CLASS_COLOURS[1], value * 2 - 1);
-  return tint(CLASS_COLOURS[cls % CLASS_COLOURS.length], (value - 1 / classes) / (1 - 1 / classes));
+  return toHex(scaleColour(PALETTE, { classes, min: 0, max: 1 }, value, cls));
 }
 
 function shorten(s: string, max: number): string {
@@ -127,7 +124,7 @@ export function boundarySvg(p: BoundaryPicture): string {
   axes.push(`<rect x="${x0}" y="${y1}" width="${x1 - x0}" height="${y0 - y1}" fill="none" stroke="#444"/>`);
   for (const t of x.ticks(8)) axes.push(`<line x1="${x(t)}" x2="${x(t)}" y1="${y0}" y2="${y0 + 5}" stroke="#444"/><text x="${x(t)}" y="${y0 + 18}" text-anchor="middle">${t}</text>`);
   for (const t of y.ticks(8)) axes.push(`<line x1="${x0 - 5}" x2="${x0}" y1="${y(t)}" y2="${y(t)}" stroke="#444"/><text x="${x0 - 8}" y="${y(t) + 4}" text-anchor="end">${t}</text>`);
-  const [ax1, ax2] = p.axes ?? ['Feature 1', 'Feature 2'];
+  const [ax1, ax2] = p.axes ?? ['x1', 'x2'];
   axes.push(`<text x="${(x0 + x1) / 2}" y="${HEIGHT - 8}" text-anchor="middle">${escapeXml(ax1)}</text>`);
   axes.push(`<text transform="translate(16 ${(y0 + y1) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(ax2)}</text>`);
 

@@ -1,0 +1,65 @@
+// The panel as a learner first sees it: half an editor wide (620 x 700 CSS px, what VS Code gives a panel
+// beside the editor in a 1280 x 800 window), in dark, light and high-contrast. The map and both curves must be
+// on screen together without scrolling, the axes named, and the log axis labelled in powers of ten.
+'use strict';
+const path = require('path');
+const h = require('./lib/harness');
+const { OUT, check, block, resolveConfig, sleep, send, loadMsg, waitPosted } = h;
+const tutorial = resolveConfig({});
+const VIEW = { width: 620, height: 700 };
+
+/** Bounding boxes of the pieces a learner must see at a glance, and the viewport. */
+function boxes(page) {
+  return page.evaluate(() => {
+    const box = (sel) => {
+      const el = document.querySelector(sel);
+      if (!el || el.closest('[hidden]')) return null;
+      const r = el.getBoundingClientRect();
+      return { top: r.top, left: r.left, bottom: r.bottom, right: r.right };
+    };
+    return {
+      vw: window.innerWidth,
+      vh: window.innerHeight,
+      map: box('#boundary-canvas'),
+      loss: box('#loss-chart'),
+      accuracy: box('#accuracy-chart'),
+      scrollH: document.documentElement.scrollHeight,
+    };
+  });
+}
+
+const inside = (b, v) => !!b && b.top >= 0 && b.left >= 0 && b.bottom <= v.vh + 0.5 && b.right <= v.vw + 0.5;
+
+h.suite(async ({ page, open }) => {
+  for (const theme of ['dark', 'light', 'high-contrast']) {
+    await block(`${theme}: half-editor layout`, async () => {
+      const p = theme === 'dark' ? page : await open(theme);
+      await p.setViewportSize(VIEW);
+      await send(p, loadMsg(`tok-half-${theme}`, tutorial, true));
+      const e = await waitPosted(p, 'runEnded', `tok-half-${theme}`);
+      await sleep(400);
+      const b = await boxes(p);
+      check(
+        `${theme}: map, loss and accuracy all inside the 620x700 viewport (no scrolling needed)`,
+        e.status === 'finished' && inside(b.map, b) && inside(b.loss, b) && inside(b.accuracy, b),
+        JSON.stringify(b),
+      );
+      check(`${theme}: the map and the curves side by side`, !!b.map && !!b.loss && b.loss.left >= b.map.right - 1, JSON.stringify(b));
+      await p.screenshot({ path: path.join(OUT, `teacher-${theme}-620.png`) });
+      if (theme === 'dark') {
+        const labels = await p.evaluate(() => ({
+        mapX: document.getElementById('map-x-label')?.textContent,
+          mapY: document.getElementById('map-y-label')?.textContent,
+          epoch: [...document.querySelectorAll('#loss-chart .x-label, #accuracy-chart .x-label')].map((t) => t.textContent),
+          logTicks: [...document.querySelectorAll('#loss-chart .y-axis .tick text')].map((t) => t.textContent),
+          minor: document.querySelectorAll('#loss-chart .y-minor .tick').length,
+        }));
+        check('the map names its axes x1 and x2', labels.mapX === 'x1' && labels.mapY === 'x2', JSON.stringify(labels));
+        check('both curves name their x axis "epoch"', labels.epoch.length === 2 && labels.epoch.every((t) => t === 'epoch'), JSON.stringify(labels.epoch));
+        const decades = labels.logTicks.length >= 2 && labels.logTicks.every((t) => /^(1|10|100|1000|0\.1|0\.01|0\.001|1e[-+]\d+)$/.test(t));
+        check('the loss axis labels powers of ten only (1, 0.1, 0.01), with minor ticks between', decades && labels.minor > 0, JSON.stringify(labels));
+      }
+      if (theme !== 'dark') await p.close();
+    });
+  }
+});
