@@ -52,7 +52,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const panelFor = (uri: vscode.Uri): TrainingPanel => {
     let panel = panels.get(uri.toString());
     if (!panel) {
-      panel = TrainingPanel.create(uri, host);
+      // The training panels share one editor group: the column of one already open, if any.
+      const column = [...panels.values()].map((p) => p.panel.viewColumn).find((c) => c !== undefined);
+      panel = TrainingPanel.create(uri, host, column);
       panels.set(uri.toString(), panel);
     }
     return panel;

@@ -9,11 +9,15 @@ export class RunProgress {
   private report: ((p: { message?: string; increment?: number }) => void) | undefined;
   private finish: (() => void) | undefined;
   private lastFraction = 0;
+  /** end() came first: the workbench may call the task later than withProgress returns (a short run). */
+  private ended = false;
 
   constructor(title: string, onCancel: () => void) {
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
       this.report = (p) => progress.report(p);
       token.onCancellationRequested(onCancel);
+      // A run that ended before the task started must not leave its notification up for good.
+      if (this.ended) return Promise.resolve();
       return new Promise<void>((resolve) => (this.finish = resolve));
     });
   }
@@ -27,6 +31,7 @@ export class RunProgress {
   }
 
   end(): void {
+    this.ended = true;
     this.finish?.();
   }
 }
@@ -48,8 +53,9 @@ export class TrainingStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  ended(name: string, text: string, reveal: vscode.Command): void {
-    this.item.text = `$(check) ${name}: ${text}`;
+  ended(name: string, text: string, reveal: vscode.Command, status?: string): void {
+    // A diverged run is no success: a warning sign, not a check mark.
+    this.item.text = `${status === 'diverged' ? '$(warning)' : '$(check)'} ${name}: ${text}`;
     this.item.tooltip = `NN Trainer: the last run of ${name} ${text}. Click to show the panel.`;
     this.item.command = reveal;
     this.item.show();

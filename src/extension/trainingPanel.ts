@@ -39,11 +39,17 @@ export class TrainingPanel extends Disposable {
   private queued: ToWebviewMessage[] = [];
   private progress: RunProgress | undefined;
   private configCheck: ReturnType<typeof setTimeout> | undefined;
+  /** Whether this model file's "Run finished" message is still on screen: one at a time per model file. */
+  private endMessageShown = false;
   /** Whether a run is under way (started and not yet ended). */
   training = false;
 
-  static create(modelFile: vscode.Uri, host: PanelHost): TrainingPanel {
-    const panel = vscode.window.createWebviewPanel(TrainingPanel.viewType, TrainingPanel.title(modelFile), vscode.ViewColumn.Beside, {
+  /**
+   * A new panel, in the editor group of the training panels already open (`column`) when there is one: each
+   * Train Network on another model file would otherwise open yet another group beside the last.
+   */
+  static create(modelFile: vscode.Uri, host: PanelHost, column?: vscode.ViewColumn): TrainingPanel {
+    const panel = vscode.window.createWebviewPanel(TrainingPanel.viewType, TrainingPanel.title(modelFile), { viewColumn: column ?? vscode.ViewColumn.Beside, preserveFocus: false }, {
       enableScripts: true,
       retainContextWhenHidden: true, // training runs in the panel's worker: hiding the panel must not stop it
       localResourceRoots: localRoots(host.extensionUri),
@@ -163,11 +169,16 @@ export class TrainingPanel extends Disposable {
       const folder = await writeRun(this.modelFile, run, msg, this.host.version);
       const rel = displayPath(folder);
       this.post({ type: 'runSaved', runToken: msg.runToken, folder: rel });
-      this.host.statusBar.ended(run.config.name, `${msg.status}, ${summary}`, this.revealCommand());
       this.host.onRunSaved(folder);
       const text = `Run ${msg.status}: ${summary}. Saved to ${rel}.` + (msg.diagnosis ? ` ${plainMessage(msg.diagnosis, 1000)}` : '');
+      this.host.statusBar.ended(run.config.name, `${msg.status}, ${summary}`, this.revealCommand(), msg.status);
+      // One message per model file at a time: while the last one is still open, the panel and the status bar
+      // carry the news, rather than notifications piling up run after run.
+      if (this.endMessageShown) return;
+      this.endMessageShown = true;
       const show = msg.status === 'diverged' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
       void show(text, 'Open Results', 'Reveal Run Folder').then((choice) => {
+        this.endMessageShown = false;
         if (choice === 'Open Results') void vscode.commands.executeCommand('nnTrainer.openRun', folder);
         if (choice === 'Reveal Run Folder') void vscode.commands.executeCommand('nnTrainer.revealRunFolder', folder);
       });
