@@ -2,6 +2,9 @@
  * `nn-train`: the engine without the editor, for scripts and CI.
  *   nn-train train [--config FILE] [--out DIR] [--init MODEL.json] [--epochs N] [--allow-outside] [--quiet]
  *   nn-train data [--config FILE] [--allow-outside]
+ *   nn-train sweep --config FILE [--out DIR]
+ *   nn-train compare RUN_DIR RUN_DIR... [--out FILE]
+ *   nn-train export RUN_DIR --to pytorch|notebook|json|js|svg [--out FILE] [--data CSV]
  *
  * Files a model file points at (data.path) and --init are read only inside the model file's folder or the
  * current folder (real paths, links followed), unless --allow-outside: a model file from elsewhere must not
@@ -21,6 +24,12 @@ import { runLimitProblems } from './core/limits';
 import { ConfinedReadError, readConfinedText } from './node/confinedRead';
 import { prepareRunParent, writeRunFolder } from './node/runFolder';
 import { runFiles } from './core/export/runFiles';
+import { EXPORT_FORMATS } from './core/export/exports';
+import { needsPoints } from './core/export/pytorch';
+import type { RunRecord } from './core/export/runRecord';
+import { sweepCombinations } from './core/sweep';
+import { compareRuns, exportRun } from './node/runCommands';
+import { trainSweep } from './node/sweep';
 
 declare const NN_TRAINER_VERSION: string;
 const VERSION = typeof NN_TRAINER_VERSION === 'string' ? NN_TRAINER_VERSION : 'dev';
@@ -38,6 +47,19 @@ Usage:
       Prints the dataset as JSON: {"X": [[...]...], "y": [...], "trainIdx": [...], "testIdx": [...],
       "featureNames": [...], "classes": N} (and "labels", the class names, for a CSV file). X holds the
       network's inputs (after data.extraFeatures and data.standardize).
+  nn-train sweep --config FILE [--out DIR]
+      Trains every combination of the model file's "sweep" (e.g. {"model.hidden": [[10], [50]],
+      "training.learningRate": [0.1, 0.01]}) one after another, each a run folder named after its
+      combination, inside DIR/<name>-sweep-<time>/ with sweep.json and comparison.svg; prints the
+      comparison table, then the sweep folder's path as the last line.
+  nn-train compare RUN_DIR RUN_DIR... [--out FILE]
+      Prints the settings that differ between the runs and their final metrics, and writes their loss and
+      test-accuracy curves on shared axes to FILE (default comparison.svg).
+  nn-train export RUN_DIR --to FORMAT [--out FILE] [--data CSV]
+      Writes one export of a run (default: into the run folder):
+${EXPORT_FORMATS.map((f) => `        ${f.kind.padEnd(9)} ${f.file.padEnd(13)} ${f.description}`).join('\n')}
+      A run on Playground data or a CSV has its points written into train.py and run.ipynb; for a CSV,
+      --data names the file when it is not where run.json says (dataset.source.file, from the current folder).
 
 Data: data.kind blobs, moons, circles, xor, spiral, gaussian, plane, multi-gaussian, or csv (data.path is
 read relative to the model file).
@@ -50,6 +72,8 @@ Options:
   --out DIR         parent folder of run folders (default: runs)
   --init MODEL.json start from these weights (model.json of a run, or PyTorch's, layout [out][in])
   --epochs N        override training.epochs (at most ${EPOCHS_MAX.toLocaleString('en-US')})
+  --to FORMAT       export: pytorch, notebook, json, js or svg
+  --data CSV        export: the CSV file a run trained on
   --allow-outside   read data.path and --init even outside the model file's folder and the current folder
   --quiet           no progress lines
   -h, --help        this text
@@ -66,10 +90,15 @@ interface Args {
   epochs?: number;
   allowOutside: boolean;
   quiet: boolean;
+  /** Run folders (compare, export). */
+  paths: string[];
+  outGiven: boolean;
+  to?: string;
+  data?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { command: '', out: 'runs', allowOutside: false, quiet: false };
+  const args: Args = { command: '', out: 'runs', allowOutside: false, quiet: false, paths: [], outGiven: false };
   const value = (i: number, flag: string) => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -78,7 +107,11 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--config') args.config = value(i++, a);
-    else if (a === '--out') args.out = value(i++, a);
+    else if (a === '--out') {
+      args.out = value(i++, a);
+      args.outGiven = true;
+    } else if (a === '--to') args.to = value(i++, a);
+    else if (a === '--data') args.data = value(i++, a);
     else if (a === '--init') args.init = value(i++, a);
     else if (a === '--epochs') {
       const n = Number(value(i++, a));
@@ -89,14 +122,25 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--quiet' || a === '-q') args.quiet = true;
     else if (a.startsWith('-')) throw new UsageError(`unknown option ${excerpt(a)}`);
     else if (!args.command) args.command = a;
+    else if (args.command === 'compare' || args.command === 'export') args.paths.push(a);
     else throw new UsageError(`unexpected argument ${excerpt(a)}`);
   }
   return args;
 }
 
 async function loadConfig(file: string | undefined, options: ValidateOptions = {}): Promise<NetworkConfig> {
+  const raw = file ? await loadRaw(file) : {};
+  const result = validateConfig(raw, options);
+  if (!result.ok) {
+    throw new Error(`${file ?? 'the model file'} has ${result.problems.length} problem(s):\n` + result.problems.map((p) => `  - ${p.message}`).join('\n'));
+  }
+  return file ? nameFromFile(result.config, raw, file) : result.config;
+}
+
+/** The model file as parsed, before validation (warnings on stderr). */
+async function loadRaw(file: string): Promise<unknown> {
   let raw: unknown = {};
-  if (file) {
+  {
     let text: string;
     try {
       text = await fs.readFile(file, 'utf8');
@@ -112,11 +156,7 @@ async function loadConfig(file: string | undefined, options: ValidateOptions = {
     for (const w of parsed.warnings) process.stderr.write(`nn-train: warning: ${file} line ${w.line}: ${w.message}\n`);
     raw = parsed.value;
   }
-  const result = validateConfig(raw, options);
-  if (!result.ok) {
-    throw new Error(`${file ?? 'the model file'} has ${result.problems.length} problem(s):\n` + result.problems.map((p) => `  - ${p.message}`).join('\n'));
-  }
-  return file ? nameFromFile(result.config, raw, file) : result.config;
+  return raw;
 }
 
 /**
@@ -239,6 +279,69 @@ async function data(args: Args): Promise<void> {
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
+async function sweep(args: Args): Promise<void> {
+  if (!args.config) throw new UsageError('sweep needs --config FILE, a model file with a "sweep"');
+  const config = await loadConfig(args.config);
+  const raw = (await loadRaw(args.config)) as Record<string, unknown>;
+  const combos = sweepCombinations(raw);
+  if (!combos.length) throw new Error(`${excerpt(args.config, 200)} has no "sweep": list alternatives, e.g. "sweep": {"training.learningRate": [0.1, 0.01]}`);
+  const items = combos.map((c) => {
+    const r = validateConfig(c.raw);
+    // sweepProblems validated every combination with the file; a failure here is a bug, said plainly.
+    if (!r.ok) throw new Error(`sweep combination ${c.index} (${c.label}): ${r.problems[0].message}`);
+    return { combination: c, config: { ...nameFromFile(r.config, c.raw, args.config!), name: config.name } };
+  });
+  const log = (s: string) => !args.quiet && process.stderr.write(s + '\n');
+  log(`Sweep ${config.name}: ${items.length} runs (${Object.keys(raw.sweep as object).join(', ')})`);
+  let last = '';
+  const result = await trainSweep(items, {
+    parent: path.resolve(args.out),
+    name: config.name,
+    modelFile: shownPath(path.resolve(args.config)),
+    sweep: raw.sweep,
+    dataset: (c) => loadDataset(c, args),
+    versions: { nnTrainer: VERSION, node: process.version },
+    progress: (_done, message) => {
+      if (message !== last) log(`Training ${(last = message)}`);
+    },
+  });
+  const { comparisonTable, comparisonText } = await import('./core/export/compare');
+  process.stdout.write(comparisonText(comparisonTable(result.runs.map((r) => ({ id: path.basename(r.folder), record: r.record })))));
+  process.stdout.write((path.isAbsolute(args.out) ? result.folder : path.relative(process.cwd(), result.folder) || result.folder) + '\n');
+}
+
+async function compare(args: Args): Promise<void> {
+  if (args.paths.length < 2) throw new UsageError('compare needs two or more run folders: nn-train compare RUN_DIR RUN_DIR...');
+  const svg = args.outGiven ? args.out : 'comparison.svg';
+  const r = await compareRuns(args.paths, svg);
+  process.stdout.write(r.text);
+  if (!args.quiet) process.stderr.write(`Wrote ${svg}\n`);
+}
+
+async function exportCommand(args: Args): Promise<void> {
+  if (args.paths.length !== 1) throw new UsageError('export needs one run folder: nn-train export RUN_DIR --to pytorch|notebook|json|js|svg');
+  if (!args.to) throw new UsageError('export needs --to pytorch, notebook, json, js or svg');
+  const file = await exportRun(args.paths[0], args.to, {
+    out: args.outGiven ? args.out : undefined,
+    dataset: (record) => runDataset(record, args),
+  });
+  process.stdout.write(file + '\n');
+}
+
+/**
+ * The dataset of a past run, for exports that write its points: generated from its config, or for a CSV read
+ * from --data or from where run.json says it was (dataset.source.file, from the current folder).
+ */
+async function runDataset(record: RunRecord, args: Args): Promise<Dataset> {
+  const config = record.config;
+  if (!needsPoints(config) || config.data.kind !== 'csv') return buildDataset(config);
+  const named = args.data ?? record.dataset.source?.file;
+  if (!named) throw new Error('the run trained on a CSV file that run.json does not name: pass it with --data FILE');
+  const file = path.resolve(named);
+  const text = await readInput(file, 'the data file', { ...args, config: undefined }, shownPath(file), args.data ? '' : ' (dataset.source.file in run.json; --data names another)');
+  return buildDataset(config, { csvText: text, csvName: shownPath(file) });
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('-h') || argv.includes('--help') || argv.length === 0) {
     process.stdout.write(USAGE);
@@ -252,7 +355,10 @@ async function main(argv: string[]): Promise<number> {
     const args = parseArgs(argv);
     if (args.command === 'train') await train(args);
     else if (args.command === 'data') await data(args);
-    else throw new UsageError(args.command ? `unknown command "${args.command}"` : 'give a command: train or data');
+    else if (args.command === 'sweep') await sweep(args);
+    else if (args.command === 'compare') await compare(args);
+    else if (args.command === 'export') await exportCommand(args);
+    else throw new UsageError(args.command ? `unknown command "${excerpt(args.command)}"` : 'give a command: train, data, sweep, compare or export');
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (e) {
     process.stderr.write(`nn-train: ${(e as Error).message}\n`);

@@ -114,6 +114,8 @@ export interface NetworkConfig {
   model: ModelConfig;
   training: TrainingConfig;
   backend: BackendName;
+  /** Alternatives for some settings (setting path -> values), trained by Train Sweep; Train Network ignores it. */
+  sweep?: Record<string, unknown[]>;
 }
 
 export const modelSchema = schema;

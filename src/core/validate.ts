@@ -10,6 +10,7 @@ import { DataConfig, dataSettings, modelSchema, NetworkConfig, REGRESSION_KINDS,
 import { didYouMean } from './didYouMean';
 import { formatPath } from './jsonText';
 import { dataSizeProblems } from './limits';
+import { sweepProblems } from './sweep';
 
 export { formatPath };
 
@@ -286,6 +287,8 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Val
     const ok = (...paths: string[]) => !bad.some((b) => paths.some((p) => b === p || b.startsWith(p + '.') || b.startsWith(p + '[')));
     problems.push(...crossFieldProblems(resolveConfig(raw), ok));
   }
+  // A sweep's values and combinations are model files of their own: checked once the file itself holds.
+  if (options.scope !== 'data' && !problems.length) problems.push(...sweepProblems(r, (x) => validateConfig(x)));
   const kept = options.scope === 'data' ? problems.filter(aboutData) : problems;
   return kept.length ? { ok: false, problems: kept } : { ok: true, config: resolveConfig(raw) };
 }
