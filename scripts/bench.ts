@@ -13,6 +13,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
+import { CpuBackend } from '../src/core/backends/cpu';
 import { BoundaryMapper } from '../src/core/boundary';
 import { resolveConfig, tutorialConfig } from '../src/core/config';
 import { buildDataset } from '../src/core/data/dataset';
@@ -48,17 +49,17 @@ function largeEpoch(): number {
   const cfg = resolveConfig({ data: { samples: 10240 }, model: { hidden: [128, 128] } });
   const ds = buildDataset(cfg);
   const tr = new Trainer(cfg, ds);
-  tr.backend.step(null);
-  return median(Array.from({ length: REPS }, () => timeMs(() => tr.backend.step(null))));
+  (tr.engine as CpuBackend).step(null);
+  return median(Array.from({ length: REPS }, () => timeMs(() => (tr.engine as CpuBackend).step(null))));
 }
 
 function grid(): number {
   const cfg = tutorialConfig();
   const ds = buildDataset(cfg);
-  const tr = new Trainer(cfg, ds, { maxPredictRows: 10000 });
+  const tr = new Trainer(cfg, ds);
   const mapper = new BoundaryMapper(ds.X, ds.n, 2, 1, cfg.training.loss);
-  for (let i = 0; i < 20; i++) mapper.update(tr.backend);
-  return median(Array.from({ length: 50 }, () => timeMs(() => mapper.update(tr.backend))));
+  for (let i = 0; i < 20; i++) mapper.update(tr.engine);
+  return median(Array.from({ length: 50 }, () => timeMs(() => mapper.update(tr.engine))));
 }
 
 /** 100,000 rows of 9 numbers and a class name: what `csv` reads. */
@@ -110,7 +111,7 @@ function main(): void {
   console.log(`NN Trainer benchmark: cpu engine, node ${process.version}, median of ${REPS} runs`);
   const ours = {
     tutorialSteps: timeTutorial((tr) => {
-      for (let e = 0; e < 1000; e++) tr.backend.step(null);
+      for (let e = 0; e < 1000; e++) (tr.engine as CpuBackend).step(null);
     }),
     tutorialTrainer: timeTutorial((tr) => {
       while (!tr.done) tr.runEpoch();

@@ -1,34 +1,24 @@
 /**
- * Which training engine the worker runs. Every engine implements core's TrainingBackend, so the worker's
- * loop does not care which one it drives; a GPU.js (WebGL2/WebGL) or WASM engine slots in as one more entry
- * here, tried in order of speed, with the CPU engine as the one that always works.
+ * The engines the panel's training worker can run, all behind core's TrainingEngine (backends/engine.ts), so
+ * the worker's loop does not care which one it drives. The CPU engine always works; the WebAssembly engine
+ * and the GPU.js engines (webgpu, webgl2, webgl) register here too. Which one trains is `chooseEngine`'s
+ * rule (backends/choice.ts): a named engine when available, else the next in FALLBACK_ORDER; `auto` the
+ * fastest on the run's own shapes.
  */
-import type { BackendOptions, TrainingBackend } from '../src/core/backends/backend';
-import { CpuBackend } from '../src/core/backends/cpu';
-import type { BackendName } from '../src/core/config';
+import { chooseEngine, EngineChoice, MeasureEngines } from '../src/core/backends/choice';
+import { cpuEngine } from '../src/core/backends/cpu';
+import type { BackendChoice, EngineFactory } from '../src/core/backends/engine';
 
-export interface Engine {
-  /** The name the panel and the run folder show, e.g. 'cpu'. */
-  readonly name: string;
-  /** Whether this engine can run here and now (a GPU engine would probe for WebGL2). */
-  available(): boolean;
-  create(options: BackendOptions): TrainingBackend;
+/** Every engine the panel has; more are added with `registerEngine` (the GPU.js engines, the wasm engine). */
+export const ENGINES: EngineFactory[] = [cpuEngine];
+
+export function registerEngine(e: EngineFactory): void {
+  const at = ENGINES.findIndex((x) => x.name === e.name);
+  if (at >= 0) ENGINES[at] = e;
+  else ENGINES.push(e);
 }
 
-const cpu: Engine = {
-  name: 'cpu',
-  available: () => true,
-  create: (o) => new CpuBackend(o),
-};
-
-/** Fastest first; 'auto' takes the first available one. */
-const ENGINES: Engine[] = [cpu];
-
-/** The engine for the requested backend: the named one, or for 'auto' the first that is available. */
-export function pickEngine(requested: BackendName): Engine {
-  if (requested !== 'auto') {
-    const named = ENGINES.find((e) => e.name === requested && e.available());
-    if (named) return named;
-  }
-  return ENGINES.find((e) => e.available()) ?? cpu;
+/** The engine for the requested backend (see chooseEngine), and why it was chosen. */
+export function pickEngine(requested: BackendChoice, measure?: MeasureEngines): Promise<EngineChoice> {
+  return chooseEngine(requested, ENGINES, measure);
 }

@@ -13,6 +13,8 @@ export interface HeaderValues {
   epochs: number;
   epochsPerSecond: number;
   backend: string | null;
+  /** Why that engine (shown as the engine's tooltip). */
+  backendReason?: string | null;
   latest: EpochMetrics | null;
 }
 
@@ -95,6 +97,7 @@ export class Header {
     this.epoch.textContent = formatEpoch(v.epoch, v.epochs);
     this.rate.textContent = v.mode === 'running' || v.mode === 'paused' || v.epochsPerSecond > 0 ? formatRate(v.epochsPerSecond) : '–';
     this.backend.textContent = v.backend ?? '–';
+    this.backend.title = v.backendReason ?? '';
     const m = v.latest;
     this.loss.textContent = formatLoss(m?.loss);
     this.testLoss.textContent = formatLoss(m?.testLoss);

@@ -152,6 +152,7 @@ function onWorker(s: Session, m: FromWorkerMessage): void {
 
 function onReady(m: ReadyReply): void {
   view.backend = m.backend;
+  view.backendReason = m.backendReason;
   view.epochs = m.epochs;
   view.classes = m.classes;
   boundary.setScene(sceneFromReady(m), noMapReason(m.features));

@@ -4,7 +4,6 @@
  * (seeded make_blobs and split), so the same config gives the same points. A past run's map is computed
  * here too, from its saved layers on a CPU engine: one forward pass over the grid, no training.
  */
-import { CpuBackend } from '../src/core/backends/cpu';
 import { BoundaryMapper, GRID_SIZE, plotOf } from '../src/core/boundary';
 import type { NetworkConfig } from '../src/core/config';
 import { buildDataset, Dataset, DataSources } from '../src/core/data/dataset';
@@ -75,8 +74,8 @@ export function pastRunBoundary(config: NetworkConfig, layers: LayerParams[], so
   const spec = specFromConfig(config, ds.features, ds.classes);
   const theta = fromLayerParams(spec, layers);
   // The trainer only sets up the engine with these weights; no epoch is run.
-  const trainer = new Trainer(config, ds, { initialParams: theta, createBackend: (o) => new CpuBackend(o), maxPredictRows: GRID_SIZE * GRID_SIZE });
+  const trainer = new Trainer(config, ds, { initialParams: theta });
   const m = mapperFor(config, ds);
-  const g = m.update(trainer.backend);
+  const g = m.update(trainer.engine);
   return { scene: sceneOf(ds, m), grid: { values: g.values.slice(), classes: g.classes ? g.classes.slice() : null }, why: '', classes: ds.classes };
 }

@@ -16,6 +16,8 @@ export interface ViewState {
   epochs: number;
   epochsPerSecond: number;
   backend: string | null;
+  /** Why the worker chose that engine ("wasm: 3.1x faster than cpu for this network"). */
+  backendReason?: string | null;
   /** 0 for regression; null until known (derived from the config, so not saved). */
   classes: number | null;
   history: EpochMetrics[];

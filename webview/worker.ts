@@ -6,13 +6,15 @@
  * Bundled on its own (dist/worker.js) and started by the page from a blob: URL: the webview's CSP forbids
  * importScripts and a worker from the resource origin, so everything it needs is in this one file.
  */
-import { BoundaryMapper, GRID_SIZE, plotOf } from '../src/core/boundary';
+import { resolveBackend } from '../src/core/backends/choice';
+import type { TrainingEngine } from '../src/core/backends/engine';
+import { BoundaryMapper, plotOf } from '../src/core/boundary';
 import type { NetworkConfig } from '../src/core/config';
 import { buildDataset, Dataset } from '../src/core/data/dataset';
 import { EpochMetrics, Trainer } from '../src/core/trainer';
 import type { EndStatus } from '../src/shared/protocol';
 import { BoundaryScene, boundaryPng } from './boundaryPicture';
-import { Engine, pickEngine } from './engines';
+import { pickEngine } from './engines';
 import { mapperFor, sceneOf } from './scene';
 import type { ControlAction, FromWorkerMessage, GridValues, InitRequest, ToWorkerMessage, WorkerState } from './workerProtocol';
 
@@ -33,9 +35,10 @@ function post(msg: FromWorkerMessage, transfer: Transferable[] = []): void {
 class Run {
   readonly config: NetworkConfig;
   readonly dataset: Dataset;
-  readonly engine: Engine;
   readonly frameIntervalMs: number;
-  trainer: Trainer;
+  /** The engine chosen (a factory: Reset makes a fresh engine) and why. */
+  private readonly choice: Awaited<ReturnType<typeof pickEngine>>;
+  trainer!: Trainer<TrainingEngine>;
   state: WorkerState = 'idle';
   private readonly mapper: BoundaryMapper | null;
   /** What the run's PNG shows (null without a 2-D map). */
@@ -49,24 +52,39 @@ class Run {
   private rateEpoch = 0;
   private rateSince = 0;
   private epochsPerSecond = 0;
+  /** Measured time of one epoch, smoothed: a slice runs as many epochs as fit in SLICE_MS. */
+  private msPerEpoch = 0;
 
-  constructor(req: InitRequest) {
+  private constructor(req: InitRequest, dataset: Dataset, choice: Run['choice']) {
     this.config = req.config;
     this.frameIntervalMs = Math.max(MIN_FRAME_MS, req.frameIntervalMs || 0);
-    this.dataset = buildDataset(req.config, req.sources);
-    this.engine = pickEngine(req.backend !== 'auto' ? req.backend : req.config.backend);
-    this.trainer = this.newTrainer();
+    this.dataset = dataset;
+    this.choice = choice;
     this.mapper = plotOf(this.dataset) ? mapperFor(req.config, this.dataset) : null;
     this.scene = this.mapper ? sceneOf(this.dataset, this.mapper) : null;
   }
 
+  static async load(req: InitRequest): Promise<Run> {
+    const dataset = buildDataset(req.config, req.sources);
+    // The host has already applied the rule (the model file's backend unless auto); the worker applies the same one.
+    const choice = await pickEngine(resolveBackend(req.config.backend, req.backend));
+    const r = new Run(req, dataset, choice);
+    r.trainer = await r.newTrainer();
+    return r;
+  }
+
+  get engineName(): string {
+    return this.choice.factory.name;
+  }
+
   /** A trainer at the initial weights (the same ones after a reset: the first trainer's). */
-  private newTrainer(): Trainer {
-    return new Trainer(this.config, this.dataset, {
-      initialParams: this.trainer?.initialParams,
-      createBackend: (o) => this.engine.create(o),
-      maxPredictRows: GRID_SIZE * GRID_SIZE,
-    });
+  private newTrainer(): Promise<Trainer<TrainingEngine>> {
+    return Trainer.create(this.config, this.dataset, { initialParams: this.trainer?.initialParams, engine: this.choice.factory });
+  }
+
+  /** Releases the engine (its memory, its GPU buffers): on Reset and when another run is loaded. */
+  dispose(): void {
+    this.trainer?.dispose();
   }
 
   sendReady(): void {
@@ -80,7 +98,8 @@ class Run {
     post(
       {
         type: 'ready',
-        backend: this.engine.name,
+        backend: this.engineName,
+        backendReason: this.choice.reason,
         epochs: this.config.training.epochs,
         features: ds.features,
         classes: ds.classes,
@@ -92,35 +111,36 @@ class Run {
   }
 
   /** The boundary for the current weights, as fresh arrays the message can take away. */
-  private grid(): GridValues | null {
+  private async grid(): Promise<GridValues | null> {
     if (!this.mapper) return null;
     const t0 = performance.now();
-    const g = this.mapper.update(this.trainer.backend);
+    const g = await this.mapper.update(this.trainer.engine);
     this.gridMs = performance.now() - t0;
     return copyGrid(g);
   }
 
-  /** Runs epochs for one slice (at most `limit` of them); false when the trainer has ended. */
-  runSlice(limit = Infinity): boolean {
-    const end = performance.now() + SLICE_MS;
-    const t = this.trainer;
-    let n = 0;
-    do {
-      const t0 = performance.now();
-      const record = t.runEpoch();
-      this.trainMs += performance.now() - t0;
-      if (record) this.pending.push(record);
-      n++;
-    } while (!t.done && n < limit && performance.now() < end);
-    return !t.done;
+  /**
+   * Runs one slice (at most `limit` epochs): as many epochs as the measured time per epoch fits in SLICE_MS,
+   * handed to the engine together and read back once. False when the trainer has ended.
+   */
+  async runSlice(limit = Infinity): Promise<boolean> {
+    const fit = this.msPerEpoch > 0 ? Math.floor(SLICE_MS / this.msPerEpoch) : 1;
+    return this.runEpochs(Math.max(1, Math.min(limit, fit, 100_000)));
   }
 
   /** Runs exactly one epoch (Step); false when the trainer has ended. */
-  runOne(): boolean {
+  runOne(): Promise<boolean> {
+    return this.runEpochs(1);
+  }
+
+  private async runEpochs(k: number): Promise<boolean> {
     const t0 = performance.now();
-    const record = this.trainer.runEpoch();
-    this.trainMs += performance.now() - t0;
-    if (record) this.pending.push(record);
+    const records = await this.trainer.advance(k);
+    const ms = performance.now() - t0;
+    this.trainMs += ms;
+    const per = ms / k;
+    this.msPerEpoch = this.msPerEpoch > 0 ? 0.5 * this.msPerEpoch + 0.5 * per : per;
+    for (const r of records) this.pending.push(r);
     return !this.trainer.done;
   }
 
@@ -136,7 +156,8 @@ class Run {
   }
 
   /** Posts what happened since the last frame, with `grid` (by default the boundary of the current weights). */
-  sendFrame(reset = false, grid: GridValues | null = this.grid()): void {
+  async sendFrame(reset = false, given?: GridValues | null): Promise<void> {
+    const grid = given === undefined ? await this.grid() : given;
     const now = performance.now();
     if (this.state === 'running' && now > this.rateSince) {
       const rate = ((this.trainer.epoch - this.rateEpoch) * 1000) / (now - this.rateSince);
@@ -155,6 +176,7 @@ class Run {
         epochs: this.config.training.epochs,
         records,
         epochsPerSecond: this.epochsPerSecond,
+        backend: this.engineName,
         grid,
         reset,
       },
@@ -166,10 +188,10 @@ class Run {
   async sendEnded(): Promise<void> {
     const t = this.trainer;
     this.state = t.status as EndStatus;
-    const grid = this.grid();
+    const grid = await this.grid();
     // The page shows the end at once; the result follows once its PNG is encoded (that takes a while).
-    this.sendFrame(false, grid && copyGrid(grid));
-    const params = t.backend.getParams();
+    await this.sendFrame(false, grid && copyGrid(grid));
+    const params = await t.engine.getParams();
     let png: string | null = null;
     if (this.scene && grid) {
       try {
@@ -189,7 +211,7 @@ class Run {
         modelEpoch: t.modelEpoch,
         params,
         trainMs: this.trainMs,
-        backend: this.engine.name,
+        backend: this.engineName,
         grid,
         boundaryPng: png,
       },
@@ -197,14 +219,15 @@ class Run {
     );
   }
 
-  /** Back to the initial weights; nothing of the run is kept. */
-  reset(): void {
-    this.trainer = this.newTrainer();
+  /** Back to the initial weights on a fresh engine (the old one is released); nothing of the run is kept. */
+  async reset(): Promise<void> {
+    this.dispose();
+    this.trainer = await this.newTrainer();
     this.pending = [];
     this.trainMs = 0;
     this.epochsPerSecond = 0;
     this.state = 'idle';
-    this.sendFrame(true);
+    await this.sendFrame(true);
   }
 }
 
@@ -217,18 +240,26 @@ function transferables(g: GridValues): Transferable[] {
 }
 
 let run: Run | null = null;
-/** While the result is being put together (the PNG is encoded asynchronously), messages wait, in order. */
-let finishing = false;
+/**
+ * While something asynchronous is under way (a run loading, a slice on an engine, the result being put
+ * together: the PNG is encoded asynchronously), messages wait, in order.
+ */
+let busy = false;
 const waiting: ToWorkerMessage[] = [];
 
-function end(r: Run): void {
-  finishing = true;
-  r.sendEnded()
+/** Runs `job` with the page's messages held back until it is over, then handles those that came meanwhile. */
+function exclusive(job: () => Promise<void>): void {
+  busy = true;
+  job()
     .catch(fail)
     .finally(() => {
-      finishing = false;
-      while (!finishing && waiting.length) handle(waiting.shift()!);
+      busy = false;
+      while (!busy && waiting.length) handle(waiting.shift()!);
     });
+}
+
+function end(r: Run): Promise<void> {
+  return r.sendEnded();
 }
 
 // A MessageChannel yield, unlike setTimeout(0), is not clamped to 4 ms after a few nested calls, and the
@@ -242,7 +273,8 @@ function schedule(): void {
 }
 tickChannel.port1.onmessage = () => {
   scheduled = false;
-  tick();
+  if (busy) return;
+  exclusive(tick);
 };
 
 /**
@@ -259,37 +291,34 @@ function restartPace(r: Run | null): void {
   paceEpoch = r ? r.trainer.epoch : 0;
 }
 
-function tick(): void {
+async function tick(): Promise<void> {
   const r = run;
   if (!r || r.state !== 'running') return;
-  try {
-    let limit = Infinity;
-    if (speed !== null) {
-      limit = Math.floor(((performance.now() - paceSince) * speed) / 1000) - (r.trainer.epoch - paceEpoch);
-      if (limit <= 0) {
-        // Ahead of the pace: wait for the next epoch's turn (timers, unlike the channel, can wait).
-        if (!paceTimer) paceTimer = setTimeout(() => ((paceTimer = null), tick()), Math.max(1, 1000 / speed));
-        return;
-      }
-    }
-    if (!r.runSlice(limit)) {
-      end(r);
+  let limit = Infinity;
+  if (speed !== null) {
+    limit = Math.floor(((performance.now() - paceSince) * speed) / 1000) - (r.trainer.epoch - paceEpoch);
+    if (limit <= 0) {
+      // Ahead of the pace: wait for the next epoch's turn (timers, unlike the channel, can wait).
+      if (!paceTimer) paceTimer = setTimeout(() => ((paceTimer = null), schedule()), Math.max(1, 1000 / speed));
       return;
     }
-    if (r.frameDue(performance.now())) r.sendFrame();
-    schedule();
-  } catch (e) {
-    fail(e);
   }
+  if (!(await r.runSlice(limit))) {
+    await end(r);
+    return;
+  }
+  // A message handled meanwhile may have replaced or paused the run: then this slice's frame is not sent.
+  if (run === r && r.state === 'running' && r.frameDue(performance.now())) await r.sendFrame();
+  schedule();
 }
 
-function control(r: Run, action: ControlAction): void {
+async function control(r: Run, action: ControlAction): Promise<void> {
   const ended = r.trainer.done;
   switch (action) {
     case 'pause':
       if (r.state !== 'running') return;
       r.state = 'paused';
-      r.sendFrame();
+      await r.sendFrame();
       return;
     case 'resume':
       if (ended || (r.state !== 'paused' && r.state !== 'idle')) return;
@@ -300,25 +329,25 @@ function control(r: Run, action: ControlAction): void {
       return;
     case 'step':
       if (ended || (r.state !== 'paused' && r.state !== 'idle')) return;
-      if (!r.runOne()) {
-        end(r);
+      if (!(await r.runOne())) {
+        await end(r);
         return;
       }
       r.state = 'paused';
-      r.sendFrame();
+      await r.sendFrame();
       return;
     case 'stop':
       if (ended) return;
       // Before the first epoch there is nothing to save: the run is discarded (the page tells the host).
       if (r.trainer.epoch === 0) {
-        r.reset();
+        await r.reset();
         return;
       }
       r.trainer.stop();
-      end(r);
+      await end(r);
       return;
     case 'reset':
-      r.reset();
+      await r.reset();
       return;
   }
 }
@@ -336,15 +365,22 @@ function handle(msg: ToWorkerMessage): void {
       schedule();
     } else if (msg.type === 'init') {
       speed = msg.speed;
-      run = new Run(msg);
-      restartPace(run);
-      run.sendReady();
-      run.state = msg.autoStart ? 'running' : 'idle';
-      run.restartRate();
-      run.sendFrame();
-      if (msg.autoStart) schedule();
+      exclusive(async () => {
+        // The run loaded before this one lets go of its engine.
+        run?.dispose();
+        run = null;
+        const r = await Run.load(msg);
+        run = r;
+        restartPace(r);
+        r.sendReady();
+        r.state = msg.autoStart ? 'running' : 'idle';
+        r.restartRate();
+        await r.sendFrame();
+        if (msg.autoStart) schedule();
+      });
     } else if (msg.type === 'control' && run) {
-      control(run, msg.action);
+      const r = run;
+      exclusive(() => control(r, msg.action));
     }
   } catch (e) {
     fail(e);
@@ -352,6 +388,6 @@ function handle(msg: ToWorkerMessage): void {
 }
 
 scope.onmessage = (ev: MessageEvent<ToWorkerMessage>) => {
-  if (finishing) waiting.push(ev.data);
+  if (busy) waiting.push(ev.data);
   else handle(ev.data);
 };

@@ -22,7 +22,7 @@ export interface InitRequest {
   config: NetworkConfig;
   /** Least time between two boundary grids (the worker may space them more when a grid is slow to compute). */
   frameIntervalMs: number;
-  /** The engine asked for (the panel setting wins over the model file's `backend`). */
+  /** The `nnTrainer.backend` setting: it counts only where the model file's `backend` is `auto` (resolveBackend). */
   backend: BackendName;
   autoStart: boolean;
   /** CSV text for `data.kind` "csv". */
@@ -78,6 +78,8 @@ export interface ReadyReply {
   type: 'ready';
   /** The engine in use, e.g. 'cpu'. */
   backend: string;
+  /** Why that engine, in words ("wasm: 3.1x faster than cpu for this network"). */
+  backendReason: string;
   epochs: number;
   features: number;
   /** 0 for regression. */
@@ -98,6 +100,8 @@ export interface FrameReply {
   /** Every record since the previous frame, in order (the charts get every epoch). */
   records: EpochMetrics[];
   epochsPerSecond: number;
+  /** The engine training. */
+  backend: string;
   /** The boundary for the current weights, when one was computed for this frame. */
   grid: GridValues | null;
   /** The run was discarded: the page drops its history before applying `records` (which is then empty). */

@@ -8,7 +8,7 @@
  * such as x1^2, standardised inputs), each grid point goes through the dataset's own transform
  * (`Dataset.toInputs`) before the network: `BoundaryMapper.forDataset` does this.
  */
-import type { TrainingBackend } from './backends/backend';
+import type { MaybePromise, PreparedInputs, TrainingEngine } from './backends/engine';
 import type { LossName } from './config';
 import type { Dataset } from './data/dataset';
 import { predictedClass } from './predictedClass';
@@ -54,6 +54,8 @@ export class BoundaryMapper {
   readonly grid: BoundaryGrid;
   private readonly outputs: number;
   private readonly loss: LossName;
+  /** The grid's points as uploaded to the last engine asked (uploaded once per engine, predicted every frame). */
+  private prepared: { engine: TrainingEngine; inputs: PreparedInputs } | null = null;
 
   /**
    * A map over the range of `X` (n raw 2-D points, row-major). `toInputs`, when given, turns the grid's raw
@@ -96,10 +98,19 @@ export class BoundaryMapper {
     return new BoundaryMapper(plot.X, ds.n, 2, outputs, loss, size, ds.plot ? ds.toInputs : undefined);
   }
 
-  /** Recomputes the grid's values with the backend's current weights. */
-  update(backend: TrainingBackend): BoundaryGrid {
+  /** Recomputes the grid's values with the engine's current weights (at once when the engine's predict is synchronous). */
+  update(engine: TrainingEngine & { predict(i: PreparedInputs, out: Float32Array): void }): BoundaryGrid;
+  update(engine: TrainingEngine): MaybePromise<BoundaryGrid>;
+  update(engine: TrainingEngine): MaybePromise<BoundaryGrid> {
     const cells = this.grid.size * this.grid.size;
-    backend.predict(this.points, cells, this.logits);
+    if (this.prepared?.engine !== engine) this.prepared = { engine, inputs: engine.prepareInputs(this.points, cells) };
+    const done = engine.predict(this.prepared.inputs, this.logits);
+    return done instanceof Promise ? done.then(() => this.fill()) : this.fill();
+  }
+
+  /** The grid's values from the logits just predicted. */
+  private fill(): BoundaryGrid {
+    const cells = this.grid.size * this.grid.size;
     const v = this.grid.values;
     const k = this.outputs;
     if (k === 1) {

@@ -5,7 +5,7 @@
  * worker and the tests all drive the same loop.
  */
 import { CpuBackend } from './backends/cpu';
-import type { PointSet, TrainingBackend } from './backends/backend';
+import type { EngineFactory, EngineOptions, EpochNumbers, MaybePromise, PointSet, PreparedInputs, Snapshot, TrainingEngine } from './backends/engine';
 import type { NetworkConfig } from './config';
 import type { Dataset } from './data/dataset';
 import { initParams, NetworkSpec, specFromConfig } from './network';
@@ -25,13 +25,25 @@ export interface EpochMetrics {
 
 export type TrainingStatus = 'running' | 'finished' | 'early-stopped' | 'diverged' | 'stopped';
 
-export interface TrainerOptions {
+/** An engine whose every call answers at once (the CPU and WebAssembly engines): the trainer can run without await. */
+export interface SyncEngine extends TrainingEngine {
+  readEpochs(): EpochNumbers[];
+  evaluate(set: 'train' | 'test'): { loss: number; correct: number };
+  predict(inputs: PreparedInputs, out: Float32Array): void;
+  getParams(): Float32Array;
+}
+
+export interface TrainerOptions<E extends TrainingEngine = SyncEngine> {
   /** Start from these parameters instead of the seeded PyTorch initialisation. */
   initialParams?: Float32Array;
-  /** Build the engine; the CPU engine by default. */
-  createBackend?: (o: ConstructorParameters<typeof CpuBackend>[0]) => TrainingBackend;
-  /** Rows the backend must be able to predict at once (the boundary grid). */
-  maxPredictRows?: number;
+  /** Build a synchronous engine (the constructor); the CPU engine by default. */
+  createEngine?: (o: EngineOptions) => E;
+}
+
+export interface CreateOptions {
+  initialParams?: Float32Array;
+  /** The engine's factory (Trainer.create); the CPU engine by default. */
+  engine?: EngineFactory;
 }
 
 /** Gathers rows of a dataset into the float32 inputs the network sees (the tutorial casts to float32). */
@@ -46,11 +58,44 @@ export function pointSet(ds: Dataset, idx: Int32Array): PointSet {
   return { X, y, n: idx.length };
 }
 
-export class Trainer {
+/** What a trainer is built from before its engine exists: the seeded weights, the sets, torch's generator. */
+interface Prepared {
+  spec: NetworkSpec;
+  train: PointSet;
+  test: PointSet;
+  generator: TorchGenerator;
+  initialParams: Float32Array;
+  engineOptions: EngineOptions;
+}
+
+function prepare(config: NetworkConfig, dataset: Dataset, initial?: Float32Array): Prepared {
+  const spec = specFromConfig(config, dataset.features, dataset.classes);
+  const train = pointSet(dataset, dataset.trainIdx);
+  const test = pointSet(dataset, dataset.testIdx);
+  // torch.manual_seed(seed), then the model's construction. Given initial weights (a PyTorch user's
+  // load_state_dict) the model was still built first: the generator is advanced all the same.
+  const generator = new TorchGenerator(config.training.seed);
+  const seeded = initParams(spec, generator);
+  const initialParams = initial ?? seeded;
+  const t = config.training;
+  const engineOptions: EngineOptions = {
+    spec, loss: t.loss, optimizer: t.optimizer, optimizerSettings: t, theta: initialParams, train, test,
+    l1: t.l1, dropout: config.model.dropout, seed: t.seed, generator,
+  };
+  return { spec, train, test, generator, initialParams, engineOptions };
+}
+
+/**
+ * Weights the trainer may have to put back: kept on the engine (a snapshot of the last read batch, taken with
+ * `keep` only when the batch is over or the weights are needed), or the initial weights themselves.
+ */
+type Kept = { epoch: number; batchIndex: number; snapshot: Snapshot | null } | { epoch: number; params: Float32Array };
+
+export class Trainer<E extends TrainingEngine = SyncEngine> {
   readonly config: NetworkConfig;
   readonly dataset: Dataset;
   readonly spec: NetworkSpec;
-  readonly backend: TrainingBackend;
+  readonly engine: E;
   readonly initialParams: Float32Array;
   readonly history: EpochMetrics[] = [];
   status: TrainingStatus = 'running';
@@ -61,41 +106,34 @@ export class Trainer {
   /** torch's global generator: initial weights, then each epoch's DataLoader shuffle and the dropout masks. */
   private readonly generator: TorchGenerator;
   private readonly order: Int32Array;
-  private best: { testLoss: number; epoch: number; params: Float32Array } | null = null;
+  private best: { testLoss: number; kept: Kept } | null = null;
   /** The weights after the last epoch whose weights were judged good (epoch 0: the initial ones). */
-  private lastGood: { epoch: number; params: Float32Array };
+  private lastGood: Kept;
   private firstLoss: number | null = null;
   private bestLoss = Infinity;
+  /** Epochs run on the engine and not read back yet (advance reads them all at once). */
+  private inFlight = 0;
 
-  constructor(config: NetworkConfig, dataset: Dataset, options: TrainerOptions = {}) {
+  /** A trainer on a synchronous engine (the CPU engine by default): `runEpoch` and `advance` answer at once. */
+  constructor(config: NetworkConfig, dataset: Dataset, options: TrainerOptions<E> = {}, built?: { prepared: Prepared; engine: E }) {
     this.config = config;
     this.dataset = dataset;
-    this.spec = specFromConfig(config, dataset.features, dataset.classes);
-    this.train = pointSet(dataset, dataset.trainIdx);
-    this.test = pointSet(dataset, dataset.testIdx);
-    // torch.manual_seed(seed), then the model's construction. Given initial weights (a PyTorch user's
-    // load_state_dict) the model was still built first: the generator is advanced all the same.
-    this.generator = new TorchGenerator(config.training.seed);
-    const seeded = initParams(this.spec, this.generator);
-    this.initialParams = options.initialParams ?? seeded;
+    const p = built?.prepared ?? prepare(config, dataset, options.initialParams);
+    this.spec = p.spec;
+    this.train = p.train;
+    this.test = p.test;
+    this.generator = p.generator;
+    this.initialParams = p.initialParams;
     this.lastGood = { epoch: 0, params: Float32Array.from(this.initialParams) };
-    const t = config.training;
-    const create = options.createBackend ?? ((o) => new CpuBackend(o));
-    this.backend = create({
-      spec: this.spec,
-      loss: t.loss,
-      optimizer: t.optimizer,
-      optimizerSettings: t,
-      theta: this.initialParams,
-      train: this.train,
-      test: this.test,
-      l1: t.l1,
-      dropout: config.model.dropout,
-      seed: t.seed,
-      generator: this.generator,
-      maxPredictRows: options.maxPredictRows,
-    });
+    this.engine = built?.engine ?? (options.createEngine ? options.createEngine(p.engineOptions) : (new CpuBackend(p.engineOptions) as unknown as E));
     this.order = new Int32Array(this.train.n);
+  }
+
+  /** A trainer on any engine, made by its factory (asynchronously: a GPU engine compiles its kernels first). */
+  static async create(config: NetworkConfig, dataset: Dataset, options: CreateOptions = {}): Promise<Trainer<TrainingEngine>> {
+    const prepared = prepare(config, dataset, options.initialParams);
+    const engine = options.engine ? await options.engine.create(prepared.engineOptions) : new CpuBackend(prepared.engineOptions);
+    return new Trainer<TrainingEngine>(config, dataset, {}, { prepared, engine });
   }
 
   get epoch(): number {
@@ -106,40 +144,88 @@ export class Trainer {
     return this.status !== 'running';
   }
 
+  /** Runs one epoch and returns its record (null when training has ended, or ends in this epoch). Synchronous engines only. */
+  runEpoch(this: Trainer<SyncEngine>): EpochMetrics | null {
+    const records = this.advance(1);
+    return records.length ? records[0] : null;
+  }
+
   /**
-   * Runs one epoch and returns its record (null when training has ended, or ends in this epoch by divergence).
+   * Runs up to `maxEpochs` epochs on the engine, reads their numbers back once, then judges them in order
+   * and returns the records kept (fewer when training ends among them: the epochs after the end are dropped).
    *
    * Weights are judged by the loss they give: the epoch's training loss is the forward pass of the weights
    * the epoch started from (with mini-batches, the mean of the steps that start from them), so a loss that
    * is not a number, or has grown by orders of magnitude (`blownUp`), condemns those weights, and the
-   * weights before them are the last good ones. A diverged run
-   * ends with the last good weights put back, so model.json, `final` and `modelEpoch` never hold blown-up
-   * numbers (reloaded with --init they train on, instead of starting at an infinite loss).
+   * weights before them are the last good ones. A diverged run ends with the last good weights put back, so
+   * model.json, `final` and `modelEpoch` never hold blown-up numbers (reloaded with --init they train on,
+   * instead of starting at an infinite loss).
    */
-  runEpoch(): EpochMetrics | null {
-    if (this.done) return null;
+  advance(this: Trainer<SyncEngine>, maxEpochs: number): EpochMetrics[];
+  advance(maxEpochs: number): MaybePromise<EpochMetrics[]>;
+  advance(maxEpochs: number): MaybePromise<EpochMetrics[]> {
+    if (this.done || this.inFlight) return [];
+    const count = Math.max(0, Math.min(Math.floor(maxEpochs), this.config.training.epochs - this.epoch));
+    if (count === 0) {
+      this.status = 'finished';
+      return [];
+    }
+    for (let e = 0; e < count; e++) this.trainOneEpoch();
+    this.inFlight = count;
+    const numbers = this.engine.readEpochs();
+    if (numbers instanceof Promise) {
+      return numbers.then(
+        (n) => this.judge(n),
+        (err) => {
+          this.inFlight = 0;
+          throw err;
+        },
+      );
+    }
+    return this.judge(numbers);
+  }
+
+  /** Turns a batch of epochs' numbers into records, applying divergence, early stopping and the epoch count. */
+  private judge(numbers: EpochNumbers[]): EpochMetrics[] {
+    this.inFlight = 0;
     const t = this.config.training;
-    const epoch = this.epoch + 1;
-    const before = this.backend.getParams();
-    const loss = this.trainOneEpoch();
-    if (!Number.isFinite(loss) || this.blownUp(loss)) {
-      this.diverge(divergenceDiagnosis(this.config, epoch, loss, this.history, this.lastGood.epoch));
-      return null;
+    const out: EpochMetrics[] = [];
+    for (let i = 0; i < numbers.length && !this.done; i++) {
+      const epoch = this.epoch + 1;
+      const { loss } = numbers[i];
+      if (!Number.isFinite(loss) || this.blownUp(loss)) {
+        this.diverge(divergenceDiagnosis(this.config, epoch, loss, this.history, this.lastGood.epoch));
+        break;
+      }
+      // The weights the epoch started from (after batch epoch i - 1) were fine: the last good ones now.
+      this.lastGood = { epoch: epoch - 1, batchIndex: i - 1, snapshot: null };
+      const record = this.record(epoch, numbers[i]);
+      if (!Number.isFinite(record.testLoss)) {
+        // The update itself blew the weights up: say so now, not one epoch later.
+        this.diverge(divergenceDiagnosis(this.config, epoch, record.testLoss, this.history, this.lastGood.epoch, 'test loss after the update'));
+        break;
+      }
+      this.history.push(record);
+      out.push(record);
+      if (this.firstLoss === null) this.firstLoss = loss;
+      this.bestLoss = Math.min(this.bestLoss, loss);
+      if (t.earlyStopping) this.checkEarlyStopping(record, i);
+      if (!this.done && epoch >= t.epochs) this.status = 'finished';
     }
-    // The loss of `before` was fine: they are the weights of the last good epoch now.
-    this.lastGood = { epoch: epoch - 1, params: before };
-    const record = this.measure(epoch, loss);
-    if (!Number.isFinite(record.testLoss)) {
-      // The update itself blew the weights up: say so now, not one epoch later.
-      this.diverge(divergenceDiagnosis(this.config, epoch, record.testLoss, this.history, this.lastGood.epoch, 'test loss after the update'));
-      return null;
-    }
-    this.history.push(record);
-    if (this.firstLoss === null) this.firstLoss = loss;
-    this.bestLoss = Math.min(this.bestLoss, loss);
-    if (t.earlyStopping) this.checkEarlyStopping(record);
-    if (!this.done && epoch >= t.epochs) this.status = 'finished';
-    return record;
+    // The engine keeps this batch's weights only until the next read: take what may still be needed.
+    this.materialize(this.lastGood);
+    if (this.best) this.materialize(this.best.kept);
+    return out;
+  }
+
+  /** A copy of kept weights of the current batch, taken on the engine before its next batch overwrites them. */
+  private materialize(k: Kept): void {
+    if ('batchIndex' in k && !k.snapshot) k.snapshot = this.engine.keep(k.batchIndex);
+  }
+
+  private putBack(k: Kept): void {
+    if ('params' in k) this.engine.setParams(k.params);
+    else this.engine.restore(k.snapshot ?? this.engine.keep(k.batchIndex));
   }
 
   /**
@@ -153,7 +239,7 @@ export class Trainer {
   }
 
   private diverge(diagnosis: string): void {
-    this.backend.setParams(this.lastGood.params);
+    this.putBack(this.lastGood);
     this.status = 'diverged';
     this.diagnosis = diagnosis;
   }
@@ -164,10 +250,10 @@ export class Trainer {
   }
 
   /** Loss and accuracies of the current weights (after training: the final metrics). */
-  evaluateNow(): Omit<EpochMetrics, 'epoch' | 'loss'> & { trainLoss: number } {
+  evaluateNow(this: Trainer<SyncEngine>): Omit<EpochMetrics, 'epoch' | 'loss'> & { trainLoss: number } {
     const classify = this.dataset.classes > 0;
-    const tr = this.backend.evaluate('train');
-    const te = this.backend.evaluate('test');
+    const tr = this.engine.evaluate('train');
+    const te = this.engine.evaluate('test');
     return {
       trainLoss: tr.loss,
       testLoss: te.loss,
@@ -176,57 +262,54 @@ export class Trainer {
     };
   }
 
-  /**
-   * batchSize 0: one step on every point (no DataLoader, nothing drawn). batchSize b > 0: the batches of
-   * `DataLoader(TensorDataset(X_train, y_train), batch_size=b, shuffle=True)`, whose shuffle draws from the global
-   * generator at the start of every epoch (see torchSampler.ts). b >= n is one batch of every point: without
-   * dropout it runs as the full batch in the points' own order (the same mean up to the order of summation), but the
-   * shuffle is still drawn, as PyTorch draws it; with dropout it runs in the shuffled order, so that each point
-   * gets the mask PyTorch gives it.
-   */
-  private trainOneEpoch(): number {
-    const { batchSize } = this.config.training;
-    const n = this.train.n;
-    if (batchSize <= 0) return this.backend.step(null);
-    dataLoaderEpochOrder(this.generator, n, this.order);
-    if (batchSize >= n && !(this.config.model.dropout > 0)) return this.backend.step(null);
-    let sum = 0;
-    for (let start = 0; start < n; start += batchSize) {
-      const batch = this.order.subarray(start, Math.min(n, start + batchSize));
-      sum += this.backend.step(batch) * batch.length;
-    }
-    // The epoch's loss is the mean over its points of each step's loss.
-    return sum / n;
+  /** Releases the engine (GPU buffers, WebAssembly memory). */
+  dispose(): void {
+    this.engine.dispose();
   }
 
-  private measure(epoch: number, loss: number): EpochMetrics {
+  /**
+   * Hands one epoch to the engine. batchSize 0: one step on every point (no DataLoader, nothing drawn).
+   * batchSize b > 0: the batches of `DataLoader(TensorDataset(X_train, y_train), batch_size=b, shuffle=True)`,
+   * whose shuffle draws from the global generator at the start of every epoch (see torchSampler.ts); the
+   * engine draws the epoch's dropout masks from the same generator after it. b >= n is one batch of every
+   * point: without dropout it runs as the full batch in the points' own order (the same mean up to the
+   * order of summation), but the shuffle is still drawn, as PyTorch draws it; with dropout it runs in the
+   * shuffled order, so that each point gets the mask PyTorch gives it.
+   */
+  private trainOneEpoch(): void {
+    const { batchSize } = this.config.training;
+    const n = this.train.n;
+    if (batchSize <= 0) return this.engine.runEpoch(null, 0);
+    dataLoaderEpochOrder(this.generator, n, this.order);
+    if (batchSize >= n && !(this.config.model.dropout > 0)) return this.engine.runEpoch(null, 0);
+    this.engine.runEpoch(this.order, batchSize);
+  }
+
+  private record(epoch: number, e: EpochNumbers): EpochMetrics {
     const classify = this.dataset.classes > 0;
-    const te = this.backend.evaluate('test');
-    // The train evaluation comes last: on the full batch it doubles as the next epoch's forward pass.
-    const trainCorrect = this.backend.evaluate('train', false).correct;
     return {
       epoch,
-      loss,
-      testLoss: te.loss,
-      trainAccuracy: classify ? trainCorrect / this.train.n : null,
-      testAccuracy: classify ? te.correct / this.test.n : null,
+      loss: e.loss,
+      testLoss: e.testLoss,
+      trainAccuracy: classify ? e.trainCorrect / this.train.n : null,
+      testAccuracy: classify ? e.testCorrect / this.test.n : null,
     };
   }
 
-  private checkEarlyStopping(record: EpochMetrics): void {
+  private checkEarlyStopping(record: EpochMetrics, batchIndex: number): void {
     const { patience, minDelta } = this.config.training.earlyStopping!;
     if (!this.best || record.testLoss < this.best.testLoss - minDelta) {
-      this.best = { testLoss: record.testLoss, epoch: record.epoch, params: this.backend.getParams() };
-    } else if (record.epoch - this.best.epoch >= patience) {
-      this.backend.setParams(this.best.params);
+      this.best = { testLoss: record.testLoss, kept: { epoch: record.epoch, batchIndex, snapshot: null } };
+    } else if (record.epoch - this.best.kept.epoch >= patience) {
+      this.putBack(this.best.kept);
       this.status = 'early-stopped';
-      this.diagnosis = `The test loss had not improved for ${patience} epochs since epoch ${this.best.epoch} (${this.best.testLoss.toPrecision(4)}): stopped at epoch ${record.epoch} and restored the weights of epoch ${this.best.epoch}.`;
+      this.diagnosis = `The test loss had not improved for ${patience} epochs since epoch ${this.best.kept.epoch} (${this.best.testLoss.toPrecision(4)}): stopped at epoch ${record.epoch} and restored the weights of epoch ${this.best.kept.epoch}.`;
     }
   }
 
   /** The epoch whose weights the model holds now (the best one after early stopping, the last good one after divergence). */
   get modelEpoch(): number {
-    if (this.status === 'early-stopped' && this.best) return this.best.epoch;
+    if (this.status === 'early-stopped' && this.best) return this.best.kept.epoch;
     if (this.status === 'diverged') return this.lastGood.epoch;
     return this.epoch;
   }

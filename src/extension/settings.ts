@@ -2,6 +2,8 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { isBackendChoice } from '../core/backends/choice';
+import type { BackendChoice } from '../core/backends/engine';
 import { plainMessage } from '../core/excerpt';
 import { isInside } from '../node/confinedRead';
 import type { PanelSettings } from '../shared/protocol';
@@ -11,7 +13,7 @@ export function panelSettings(): PanelSettings {
   const frame = c.get<number>('frameIntervalMs', 100);
   return {
     frameIntervalMs: Math.min(5000, Math.max(16, Number.isFinite(frame) ? frame : 100)),
-    backend: c.get<string>('backend', 'auto') === 'cpu' ? 'cpu' : 'auto',
+    backend: isBackendChoice(c.get<unknown>('backend')) ? (c.get<string>('backend') as BackendChoice) : 'auto',
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
+import { resolveBackend } from '../core/backends/choice';
 import { nameFromFile, NetworkConfig, settleCsvLoss } from '../core/config';
 import { plainMessage } from '../core/excerpt';
 import { FromWebviewMessage, jsonEqual, LoadMessage, parseFromWebview, RunEndedMessage, RunTokens, ToWebviewMessage } from '../shared/protocol';
@@ -91,7 +92,7 @@ export class TrainingPanel extends Disposable {
     this.endProgress();
     const runToken = this.tokens.begin(randomBytes(8).toString('hex'));
     const settings = panelSettings();
-    if (config.backend === 'auto') config.backend = settings.backend;
+    config.backend = resolveBackend(config.backend, settings.backend);
     // A copy: the panel must report back this config, and nothing that changes `config` later may move it.
     this.loaded = { ...prepared, config: structuredClone(config) };
     this.post({ type: 'load', runToken, modelFile: displayPath(this.modelFile), config, settings, autoStart, sources } satisfies LoadMessage);

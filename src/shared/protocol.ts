@@ -3,6 +3,7 @@
  * switch on `type`, so TypeScript checks each case; the host trusts nothing from the webview until
  * `parseFromWebview` has checked its shape.
  */
+import { isEngineName } from '../core/backends/choice';
 import type { NetworkConfig } from '../core/config';
 import type { DataSources } from '../core/data/dataset';
 import { MAX_EPOCHS } from '../core/limits';
@@ -123,6 +124,11 @@ export interface RunEndedMessage {
   backend: string;
   /** Time of the training loop alone. */
   trainMs: number;
+  /**
+   * Time on the clock from the run's start to its end: with the teaching pace, pauses and frames, much more
+   * than trainMs. run.json keeps both (timing.computeEpochsPerSecond and wallEpochsPerSecond).
+   */
+  wallMs: number;
   /** The boundary canvas as a PNG data URL, or null for data that has no 2-D map. */
   boundaryPng: string | null;
 }
@@ -167,7 +173,8 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown, max = MAX_TEXT): v is string => typeof v === 'string' && v.length <= max;
 const isToken = (v: unknown): v is string => typeof v === 'string' && TOKEN.test(v);
-const isBackend = (v: unknown): v is string => typeof v === 'string' && BACKEND.test(v);
+// The engine that trained: one of the registry's names (backends/engine.ts), nothing else.
+const isBackend = (v: unknown): v is string => typeof v === 'string' && BACKEND.test(v) && isEngineName(v);
 const isFin = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 // No run has more epochs of history than core/limits allows (the host refuses longer runs before they start).
 const isCount = (v: unknown, max = MAX_EPOCHS): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
@@ -239,6 +246,8 @@ function runEnded(raw: Obj): RunEndedMessage | null {
   const status = raw.status as EndStatus;
   if (!isToken(raw.runToken) || !END_STATUSES.includes(status) || !(raw.diagnosis === null || isStr(raw.diagnosis))) return null;
   if (!isCount(raw.modelEpoch) || !isBackend(raw.backend) || !isFin(raw.trainMs) || raw.trainMs < 0 || raw.trainMs > MAX_TRAIN_MS) return null;
+  // Wall time includes pauses, so it has no day's cap: only a finite, non-negative number (clamped to a year).
+  if (!isFin(raw.wallMs) || raw.wallMs < 0) return null;
   if (!(raw.boundaryPng === null || (isStr(raw.boundaryPng, MAX_PNG_CHARS) && raw.boundaryPng.startsWith('data:image/png;base64,')))) return null;
   const config = isObj(raw.config) ? jsonCopy(raw.config) : undefined;
   if (!isObj(config)) return null;
@@ -268,6 +277,7 @@ function runEnded(raw: Obj): RunEndedMessage | null {
     params,
     backend: raw.backend,
     trainMs: raw.trainMs,
+    wallMs: Math.min(raw.wallMs, 365 * 24 * 3600 * 1000),
     boundaryPng: raw.boundaryPng,
   };
 }

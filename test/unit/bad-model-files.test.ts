@@ -73,7 +73,7 @@ const CASES: Case[] = [
   { name: 'loss "cross-entropie"', text: '{"training": {"loss": "cross-entropie"}}', expect: { path: 'training.loss', message: /did you mean "cross-entropy"\?$/ } },
   { name: 'data.kind "moon"', text: '{"data": {"kind": "moon"}}', expect: { path: 'data.kind', message: /did you mean "moons"\?$/ } },
   { name: 'unknown data.kind', text: '{"data": {"kind": "donut"}}', expect: { path: 'data.kind', message: /^data\.kind must be one of "blobs", "moons", .*"csv"$/ } },
-  { name: 'backend "gpu" (no guess for a short name)', text: '{"backend": "gpu"}', expect: { path: 'backend', message: /^backend must be one of "auto", "cpu"$/ } },
+  { name: 'backend "gpu" (no guess for a short name)', text: '{"backend": "gpu"}', expect: { path: 'backend', message: /^backend must be one of "auto", "cpu", "wasm", "webgpu", "webgl2", "webgl"$/ } },
 
   // The loss follows the data.
   { name: '{} is the tutorial', text: '{}', expect: { ok: (c) => assert.equal(c.training.loss, 'bce-with-logits') } },

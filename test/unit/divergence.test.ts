@@ -26,7 +26,7 @@ function nnTrain(args: string[], cwd: string) {
 /** Trains to the end; returns the parameters after each recorded epoch (index k: after epoch k + 1). */
 function runAll(t: Trainer): Float32Array[] {
   const params: Float32Array[] = [];
-  while (!t.done) if (t.runEpoch()) params.push(t.backend.getParams());
+  while (!t.done) if (t.runEpoch()) params.push(t.engine.getParams());
   return params;
 }
 
@@ -57,9 +57,9 @@ describe('divergence', function () {
       assert.match(d, new RegExp(`training\\.learningRate is ${lr}; try ${lr / 10}\\b`));
       // The weights that grew the loss were those after the last recorded epoch: the model keeps the ones before.
       assert.equal(t.modelEpoch, t.epoch - 1);
-      assertSameDoubles(t.backend.getParams(), params[t.modelEpoch - 1], 'the weights after the model epoch');
+      assertSameDoubles(t.engine.getParams(), params[t.modelEpoch - 1], 'the weights after the model epoch');
       // And they compute the loss the history recorded for them: epoch modelEpoch + 1's forward pass.
-      assert.equal(t.backend.evaluate('train').loss, h[t.modelEpoch].loss);
+      assert.equal(t.engine.evaluate('train').loss, h[t.modelEpoch].loss);
     });
   }
 
@@ -69,7 +69,7 @@ describe('divergence', function () {
     assert.equal(t.status, 'diverged');
     assert.equal(t.modelEpoch, 0);
     assert.match(t.diagnosis!, /grew to .* at epoch 2, .*the model keeps the initial weights/);
-    assertSameDoubles(t.backend.getParams(), t.initialParams, 'the initial weights');
+    assertSameDoubles(t.engine.getParams(), t.initialParams, 'the initial weights');
     // No record describes the initial weights: run.json's final is null rather than epoch 1's metrics.
     assert.equal(finalMetrics(trainerResult(t)), null);
   });
@@ -85,7 +85,7 @@ describe('divergence', function () {
     assert.equal(t.epoch, 0);
     assert.equal(t.modelEpoch, 0);
     assert.match(t.diagnosis!, /^The test loss after the update became NaN \(not a number\) at epoch 1: .*the model keeps the initial weights/);
-    assertSameDoubles(t.backend.getParams(), start, 'the weights before the update');
+    assertSameDoubles(t.engine.getParams(), start, 'the weights before the update');
   });
 
   it('never fires on healthy runs: the tutorial and every example finish', () => {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { PointSet } from '../../src/core/backends/backend';
+import type { PointSet } from '../../src/core/backends/engine';
 import type { Dataset } from '../../src/core/data/dataset';
 
 export const FIXTURES = path.join(__dirname, '..', 'fixtures');

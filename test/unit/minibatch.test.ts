@@ -5,7 +5,7 @@
  * or, in an epoch where float32 rounding alone moves PyTorch's own loss by more than that, within twice that amount.
  */
 import assert from 'node:assert/strict';
-import type { BackendOptions } from '../../src/core/backends/backend';
+import type { EngineOptions } from '../../src/core/backends/engine';
 import { CpuBackend } from '../../src/core/backends/cpu';
 import { resolveConfig } from '../../src/core/config';
 import { buildDataset } from '../../src/core/data/dataset';
@@ -49,7 +49,7 @@ function run(c: Case, initialParams?: Float32Array) {
   let epoch = 0;
   const trainer = new Trainer(config, buildDataset(config), {
     initialParams,
-    createBackend: (o: BackendOptions) => {
+    createEngine: (o: EngineOptions) => {
       const b = new CpuBackend(o);
       const step = b.step.bind(b);
       b.step = (batch) => {

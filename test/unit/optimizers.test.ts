@@ -81,7 +81,7 @@ describe('optimizers: trajectories equal torch.optim (float32, full batch, 20 st
         while (!trainer.done) trainer.runEpoch();
         assert.equal(trainer.status, 'finished');
         assertClose(trainer.history.map((r) => r.loss), t.losses, LOSS_RTOL, LOSS_ATOL, 'losses');
-        assertClose(trainer.backend.getParams(), flattenLayers(t.final), 0, PARAM_ATOL, 'final parameters');
+        assertClose(trainer.engine.getParams(), flattenLayers(t.final), 0, PARAM_ATOL, 'final parameters');
       });
     });
   }

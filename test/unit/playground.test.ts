@@ -208,7 +208,7 @@ describe('BoundaryMapper.forDataset: the map on the raw axes, transforms inside'
   it('spans the raw inputs, feeds the network its transformed inputs, and matches predicting those inputs directly', () => {
     const cfg = resolveConfig({ data: { kind: 'circles', samples: 300, factor: 0.5, extraFeatures: ['x1^2', 'x2^2'], standardize: true }, model: { hidden: [] } });
     const ds = buildDataset(cfg);
-    const tr = new Trainer(cfg, ds, { maxPredictRows: 100 * 100 });
+    const tr = new Trainer(cfg, ds);
     for (let e = 0; e < 20; e++) tr.runEpoch();
     const m = BoundaryMapper.forDataset(ds, 1, 'bce-with-logits');
     const plot = plotOf(ds)!;
@@ -216,12 +216,12 @@ describe('BoundaryMapper.forDataset: the map on the raw axes, transforms inside'
     for (let i = 0; i < ds.n; i++) xMax = Math.max(xMax, plot.X[2 * i]);
     assert.equal(m.grid.xMax, xMax + 1);
     assert.equal(m.points.length, 100 * 100 * 4);
-    const g = m.update(tr.backend);
+    const g = m.update(tr.engine);
     // Cell (r, c) is the raw point (xs[c], ys[r]); its value is sigmoid of the network on toInputs of it.
     const step = (m.grid.xMax - m.grid.xMin) / 99, stepY = (m.grid.yMax - m.grid.yMin) / 99;
     const raw = [m.grid.xMin + 37 * step, m.grid.yMin + 61 * stepY];
     const logit = new Float32Array(1);
-    tr.backend.predict(ds.toInputs!(raw, 1), 1, logit);
+    tr.engine.predict(tr.engine.prepareInputs(ds.toInputs!(raw, 1), 1), logit);
     assert.ok(Math.abs(g.values[61 * 100 + 37] - 1 / (1 + Math.exp(-logit[0]))) < 1e-6);
   });
 

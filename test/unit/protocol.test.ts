@@ -26,9 +26,10 @@ function trainedRun(raw: unknown = { training: { epochs: 5 } }): { sent: SentRun
     diagnosis: t.diagnosis,
     history: t.history,
     modelEpoch: t.modelEpoch,
-    params: Array.from(t.backend.getParams()),
-    backend: t.backend.kind,
+    params: Array.from(t.engine.getParams()),
+    backend: t.engine.name,
     trainMs: 12.5,
+    wallMs: 4000,
     boundaryPng: null,
   };
   return { sent: { config, features: dataset.features, classes: dataset.classes }, report: JSON.parse(JSON.stringify(report)) };
@@ -58,7 +59,7 @@ describe('parseFromWebview', () => {
       history: (report.history as object[]).map((h) => ({ ...h, junk })),
     });
     assert.ok(JSON.stringify(m).length < 10_000, `${JSON.stringify(m).length} characters kept`);
-    assert.deepStrictEqual(Object.keys(m).sort(), ['backend', 'boundaryPng', 'config', 'diagnosis', 'history', 'modelEpoch', 'params', 'runToken', 'status', 'trainMs', 'type']);
+    assert.deepStrictEqual(Object.keys(m).sort(), ['backend', 'boundaryPng', 'config', 'diagnosis', 'history', 'modelEpoch', 'params', 'runToken', 'status', 'trainMs', 'type', 'wallMs']);
     assert.deepStrictEqual(Object.keys(m.history[0]).sort(), ['epoch', 'loss', 'testAccuracy', 'testLoss', 'trainAccuracy']);
     const p = parse({ type: 'progress', runToken: TOKEN, state: 'running', epoch: 1, epochs: 5, metrics: { ...(report.history as object[])[0], junk }, epochsPerSecond: 10, backend: 'cpu', junk });
     assert.deepStrictEqual(Object.keys(p!).sort(), ['backend', 'epoch', 'epochs', 'epochsPerSecond', 'metrics', 'runToken', 'state', 'type']);
@@ -128,6 +129,9 @@ describe('parseFromWebview', () => {
     assert.strictEqual(parse({ ...progress, state: 'done' }), null);
     assert.strictEqual(parse({ ...report, trainMs: -1 }), null);
     assert.strictEqual(parseFromWebview({ ...report, trainMs: NaN }), null);
+    assert.strictEqual(parse({ ...report, wallMs: -1 }), null);
+    assert.strictEqual(parseFromWebview({ ...report, wallMs: NaN }), null);
+    assert.strictEqual(parseFromWebview({ ...report, wallMs: undefined }), null);
   });
 });
 

@@ -35,7 +35,7 @@ describe('the run record, assembled once', () => {
       const t = trained(raw);
       const cli = runFiles(trainerResult(t), info);
       // What the panel's worker sends, after a trip through JSON; the host adds the config and dataset it holds.
-      const report = JSON.parse(JSON.stringify({ history: t.history, status: t.status, diagnosis: t.diagnosis, modelEpoch: t.modelEpoch, params: Array.from(t.backend.getParams()), backend: t.backend.kind }));
+      const report = JSON.parse(JSON.stringify({ history: t.history, status: t.status, diagnosis: t.diagnosis, modelEpoch: t.modelEpoch, params: Array.from(t.engine.getParams()), backend: t.engine.name }));
       const host = runFiles(runResult(t.config, buildDataset(t.config), { ...report, params: Float32Array.from(report.params) }), info);
       assert.deepEqual(filesText(host), filesText(cli));
       const record = JSON.parse(cli['run.json'] as string) as RunRecord;

@@ -17,7 +17,7 @@ function trainerFor(raw: unknown): Trainer {
 /** Runs to the end; returns the parameters after each recorded epoch. */
 function runAll(t: Trainer): Float32Array[] {
   const params: Float32Array[] = [];
-  while (!t.done) if (t.runEpoch()) params.push(t.backend.getParams());
+  while (!t.done) if (t.runEpoch()) params.push(t.engine.getParams());
   return params;
 }
 
@@ -43,7 +43,7 @@ describe('Trainer', () => {
       const t = trainerFor(raw);
       const params = runAll(t);
       const best = t.modelEpoch;
-      assertSameDoubles(t.backend.getParams(), params[best - 1], 'parameters');
+      assertSameDoubles(t.engine.getParams(), params[best - 1], 'parameters');
       const record = t.history[best - 1];
       const final = t.evaluateNow();
       assert.equal(final.testLoss, record.testLoss);
@@ -148,7 +148,7 @@ describe('Trainer', () => {
       runAll(a);
       runAll(b);
       assert.notEqual(a.history[0].loss, b.history[0].loss, 'the first forward pass already drops units');
-      assert.notDeepEqual(a.backend.getParams(), b.backend.getParams());
+      assert.notDeepEqual(a.engine.getParams(), b.engine.getParams());
     });
 
     it('is seeded: two runs with dropout are identical', () => {
@@ -178,8 +178,8 @@ describe('Trainer', () => {
       const X = pointSet(ds, ds.testIdx).X;
       const outA = new Float32Array(200);
       const outB = new Float32Array(200);
-      dropped.predict(X, 200, outA);
-      plain.predict(X, 200, outB);
+      dropped.predictRows(X, 200, outA);
+      plain.predictRows(X, 200, outB);
       assertSameDoubles(outA, outB, 'predictions');
       // Training steps do drop: the step losses differ.
       assert.notEqual(dropped.step(null), plain.step(null));
@@ -214,12 +214,12 @@ describe('Trainer', () => {
   it("stops at the user's request and keeps the weights where they are", () => {
     const t = trainerFor({ training: { epochs: 100 } });
     for (let i = 0; i < 5; i++) t.runEpoch();
-    const params = t.backend.getParams();
+    const params = t.engine.getParams();
     t.stop();
     assert.equal(t.status, 'stopped');
     assert.equal(t.runEpoch(), null);
     assert.equal(t.epoch, 5);
-    assertSameDoubles(t.backend.getParams(), params, 'parameters');
+    assertSameDoubles(t.engine.getParams(), params, 'parameters');
   });
 
   it('uses the given initial parameters instead of the seeded initialisation', () => {
@@ -229,6 +229,6 @@ describe('Trainer', () => {
     const theta = initParams(spec, 99);
     const t = new Trainer(config, ds, { initialParams: theta });
     assertSameDoubles(t.initialParams, theta, 'initial parameters');
-    assertSameDoubles(t.backend.getParams(), theta, 'backend parameters');
+    assertSameDoubles(t.engine.getParams(), theta, 'backend parameters');
   });
 });

@@ -28,7 +28,7 @@ function runTutorial(options: { initialParams?: Float32Array }): { trainer: Trai
   const paramsAfter = new Map<number, Float32Array>();
   while (!trainer.done) {
     const r = trainer.runEpoch();
-    if (r && [1, 10, 100, 1000].includes(r.epoch)) paramsAfter.set(r.epoch, trainer.backend.getParams());
+    if (r && [1, 10, 100, 1000].includes(r.epoch)) paramsAfter.set(r.epoch, trainer.engine.getParams());
   }
   return { trainer, paramsAfter };
 }
@@ -107,7 +107,7 @@ describe('the tutorial ({}) against PyTorch float32', () => {
   it("draws PyTorch's decision boundary after training: grid range, class-1 share and corner probabilities", () => {
     const { trainer } = run('reference weights');
     const ds = trainer.dataset;
-    const grid = new BoundaryMapper(ds.X, ds.n, 2, 1, 'bce-with-logits').update(trainer.backend);
+    const grid = new BoundaryMapper(ds.X, ds.n, 2, 1, 'bce-with-logits').update(trainer.engine);
     const g = ref.float32_boundary_grid;
     // The tutorial takes min/max of the float32 tensor; the map uses the float64 points: equal to float32 rounding.
     assertClose([grid.xMin, grid.xMax, grid.yMin, grid.yMax], [...g.x_range, ...g.y_range], 1e-6, 0, 'grid range');

@@ -68,7 +68,7 @@ describe('validateConfig: the model file', () => {
     assert.deepEqual(problems({ training: { optimizer: 'adagrad' } }), ['training.optimizer must be one of "sgd", "adam", "adamw", "rmsprop"']);
     assert.deepEqual(problems({ training: { loss: 'hinge' } }), ['training.loss must be one of "bce-with-logits", "cross-entropy", "mse"']);
     assert.deepEqual(problems({ model: { activation: 'swish' } }), [`model.activation must be one of ${ACTIVATIONS}`]);
-    assert.deepEqual(problems({ backend: 'gpu' }), ['backend must be one of "auto", "cpu"']);
+    assert.deepEqual(problems({ backend: 'gpu' }), ['backend must be one of "auto", "cpu", "wasm", "webgpu", "webgl2", "webgl"']);
   });
 
   it('reports a wrong name inside an activation list at its index only', () => {
@@ -237,8 +237,8 @@ describe('the editor schema (dist/nn-model.editor.schema.json): completions and 
       for (const v of values) assert.ok(examples.includes(v), `${pointer}: ${JSON.stringify(v)} among ${JSON.stringify(examples)}`);
       checked += values.length;
     });
-    // 9 kinds, 4 delimiters, 5 extra features, 3 losses, 4 optimizers, 2 backends, 7 activations; 2 booleans x 2.
-    assert.equal(checked, 9 + 4 + 5 + 3 + 4 + 2 + 7 + 4);
+    // 9 kinds, 4 delimiters, 5 extra features, 3 losses, 4 optimizers, 6 backends, 7 activations; 2 booleans x 2.
+    assert.equal(checked, 9 + 4 + 5 + 3 + 4 + 6 + 7 + 4);
   });
 
   it('keeps the descriptions and defaults that hovers and completions show', () => {

@@ -13,7 +13,23 @@ import { LOSSES, Loss } from '../losses';
 import { layout, LayerLayout } from '../network';
 import { createOptimizer, Optimizer } from '../optimizers';
 import { TorchGenerator } from '../random';
-import type { BackendOptions, Evaluation, TrainingBackend } from './backend';
+import type { EngineFactory, EngineOptions, EpochNumbers, PreparedInputs, Precision, Snapshot, TrainingEngine } from './engine';
+
+/** Mean loss and number of right predictions over a set of rows. */
+export interface Evaluation {
+  loss: number;
+  correct: number;
+}
+
+/** Inputs prepared for the CPU engine: a feature-major copy. */
+interface CpuInputs extends PreparedInputs {
+  readonly X: Float32Array;
+}
+
+/** Parameters kept by the CPU engine: a copy of theta. */
+interface CpuSnapshot extends Snapshot {
+  readonly theta: Float32Array;
+}
 
 /** Rows per block: 256 rows of 128 float32 units are 128 KiB, which stays in a core's L2 cache. */
 const BLOCK = 256;
@@ -51,9 +67,11 @@ function transpose(src: Float32Array, n: number, d: number, dst: Float32Array): 
   for (let i = 0; i < n; i++) for (let q = 0; q < d; q++) dst[q * n + i] = src[i * d + q];
 }
 
-export class CpuBackend implements TrainingBackend {
-  readonly kind = 'cpu' as const;
-  private readonly o: BackendOptions;
+export class CpuBackend implements TrainingEngine {
+  readonly name = 'cpu' as const;
+  /** The reference: gradients and losses summed in float64, PyTorch's numbers to 1e-7 (exact against itself). */
+  readonly precision: Precision = { sums: 'float64', lossTolerance: { abs: 0, rel: 0 } };
+  private readonly o: EngineOptions;
   private readonly layers: LayerLayout[];
   private readonly acts: Activation[];
   private readonly loss: Loss;
@@ -62,14 +80,14 @@ export class CpuBackend implements TrainingBackend {
   private readonly theta: Float32Array;
   private readonly grad: Float64Array;
   private readonly optimizer: Optimizer;
-  private readonly capacity: number;
+  private capacity: number;
   private readonly trainX: Float32Array;
   private readonly testX: Float32Array;
   /** Inputs of the current mini-batch or prediction chunk, feature-major. */
-  private readonly scratchX: Float32Array;
+  private scratchX: Float32Array;
   /** Pre-activations and outputs of each layer (the output layer's outputs are its logits, Z itself). */
-  private readonly Z: Float32Array[];
-  private readonly A: Float32Array[];
+  private Z: Float32Array[];
+  private A: Float32Array[];
   /** Dropout multipliers (0 or 1/(1-p)) per hidden layer, for the rows of the current step. */
   private readonly mask: Float32Array[];
   /** d(loss)/d(pre-activation) of each layer. */
@@ -77,8 +95,14 @@ export class CpuBackend implements TrainingBackend {
   private readonly dropoutRng: TorchGenerator;
   /** The buffers hold an evaluation-mode forward pass of the full training set for the current theta. */
   private trainForwardValid = false;
+  /** Numbers of the epochs run since the last read, and the parameters after each of them (and before the first). */
+  private pending: EpochNumbers[] = [];
+  private pendingTheta: Float32Array[] = [];
+  /** The last read batch's parameters: [0] before its first epoch, [i + 1] after its epoch i. */
+  private batchTheta: Float32Array[] = [];
+  private readonly epochOrder: Int32Array;
 
-  constructor(o: BackendOptions) {
+  constructor(o: EngineOptions) {
     this.o = o;
     const lay = layout(o.spec);
     this.layers = lay.layers;
@@ -90,7 +114,7 @@ export class CpuBackend implements TrainingBackend {
     this.theta = Float32Array.from(o.theta);
     this.grad = new Float64Array(lay.size);
     this.optimizer = createOptimizer(o.optimizer, lay.size, o.optimizerSettings);
-    this.capacity = Math.max(o.train.n, o.test.n, o.maxPredictRows ?? 0, 1);
+    this.capacity = Math.max(o.train.n, o.test.n, 1);
     this.trainX = new Float32Array(o.train.n * this.inputs);
     transpose(o.train.X, o.train.n, this.inputs, this.trainX);
     this.testX = new Float32Array(o.test.n * this.inputs);
@@ -103,8 +127,90 @@ export class CpuBackend implements TrainingBackend {
     // nn.Dropout draws from torch's global generator, after the model's construction (one word per parameter).
     this.dropoutRng = o.generator ?? new TorchGenerator(o.seed);
     if (!o.generator && o.dropout > 0) this.dropoutRng.skip(lay.size);
+    this.epochOrder = new Int32Array(o.train.n);
+    this.batchTheta = [Float32Array.from(this.theta)];
   }
 
+  /**
+   * One epoch: the steps over the mini-batches of `order` (each batch's loss weighted by its size; null: one
+   * step on every row in row order), then the test set's loss and accuracy and the training accuracy. The
+   * train evaluation comes last: on the full batch it doubles as the next epoch's forward pass.
+   */
+  runEpoch(order: Int32Array | null, batchSize: number): void {
+    if (this.pending.length === 0) this.pendingTheta = [Float32Array.from(this.theta)];
+    const n = this.o.train.n;
+    let loss: number;
+    if (!order || batchSize <= 0) loss = this.step(null);
+    else {
+      // The caller may reuse `order`: the batches are views of our own copy.
+      const own = this.epochOrder;
+      own.set(order);
+      let sum = 0;
+      for (let start = 0; start < n; start += batchSize) {
+        const batch = own.subarray(start, Math.min(n, start + batchSize));
+        sum += this.step(batch) * batch.length;
+      }
+      // The epoch's loss is the mean over its points of each step's loss.
+      loss = sum / n;
+    }
+    const te = this.evaluate('test');
+    const trainCorrect = this.evaluate('train', false).correct;
+    this.pending.push({ loss, testLoss: te.loss, trainCorrect, testCorrect: te.correct });
+    this.pendingTheta.push(Float32Array.from(this.theta));
+  }
+
+  readEpochs(): EpochNumbers[] {
+    const out = this.pending;
+    if (out.length) this.batchTheta = this.pendingTheta;
+    else this.batchTheta = [Float32Array.from(this.theta)];
+    this.pending = [];
+    this.pendingTheta = [];
+    return out;
+  }
+
+  keep(i: number): CpuSnapshot {
+    const theta = this.batchTheta[i + 1];
+    if (!theta) throw new Error(`no parameters kept for epoch ${i} of the last batch`);
+    return { epoch: i, theta };
+  }
+
+  restore(s: Snapshot): void {
+    this.setParams((s as CpuSnapshot).theta);
+  }
+
+  prepareInputs(X: Float32Array, n: number): CpuInputs {
+    // Feature-major once, and buffers wide enough to predict all n rows in one pass.
+    const d = this.inputs;
+    const Xt = new Float32Array(n * d);
+    transpose(X, n, d, Xt);
+    if (n > this.capacity) {
+      this.capacity = n;
+      this.scratchX = new Float32Array(n * d);
+      this.Z = this.layers.map((L) => new Float32Array(n * L.outputs));
+      this.A = this.layers.map((L, l) => (l < this.acts.length ? new Float32Array(n * L.outputs) : this.Z[l]));
+      this.trainForwardValid = false;
+    }
+    return { n, X: Xt };
+  }
+
+  predict(inputs: PreparedInputs, out: Float32Array): void {
+    const { n, X } = inputs as CpuInputs;
+    if (n > this.capacity) throw new Error('inputs prepared by another engine');
+    const k = this.outputs;
+    this.forward(X, n, false);
+    const logits = this.Z[this.layers.length - 1];
+    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) out[i * k + j] = logits[j * n + i];
+    this.trainForwardValid = false;
+  }
+
+  dispose(): void {
+    // Nothing but garbage-collected arrays.
+  }
+
+  /**
+   * One optimizer step on the training rows `batch` (every training row when null): forward in training
+   * mode, loss, backward, update. Returns the batch's mean loss before the update.
+   */
   step(batch: Int32Array | null): number {
     const { train, dropout } = this.o;
     const n = batch ? batch.length : train.n;
@@ -124,6 +230,7 @@ export class CpuBackend implements TrainingBackend {
     return loss;
   }
 
+  /** Loss and right predictions of the current parameters on a whole set, in evaluation mode (loss NaN when not asked for). */
   evaluate(set: 'train' | 'test', withLoss = true): Evaluation {
     const s = set === 'train' ? this.o.train : this.o.test;
     this.forward(set === 'train' ? this.trainX : this.testX, s.n, false);
@@ -135,7 +242,8 @@ export class CpuBackend implements TrainingBackend {
     };
   }
 
-  predict(X: Float32Array, n: number, out: Float32Array): void {
+  /** Network outputs (logits) for `n` rows given row-major, into `out` (n x outputs), in chunks of the buffers' size. */
+  predictRows(X: Float32Array, n: number, out: Float32Array): void {
     const d = this.inputs;
     const k = this.outputs;
     const logits = this.Z[this.layers.length - 1];
@@ -298,3 +406,10 @@ export class CpuBackend implements TrainingBackend {
     }
   }
 }
+
+/** The CPU engine: always available, created at once (it is also constructed synchronously by the trainer). */
+export const cpuEngine: EngineFactory = {
+  name: 'cpu',
+  available: () => ({ ok: true }),
+  create: async (o) => new CpuBackend(o),
+};

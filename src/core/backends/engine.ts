@@ -1,4 +1,7 @@
 /**
+ * Changes since the lead's draft (kept small): PointSet moved here from the old backend.ts (deleted with the
+ * old TrainingBackend interface); runEpoch's `order` may be reused by the caller after the call returns.
+ *
  * The engine interface, second shape: one contract for every engine that trains (the CPU reference, the
  * WebAssembly SIMD engine, the GPU.js engines on WebGPU, WebGL2 and WebGL). It is shaped for engines that keep
  * their numbers on a device: they are created asynchronously and disposed; an epoch is one call (its
@@ -14,7 +17,13 @@ import type { LossName, OptimizerName } from '../config';
 import type { NetworkSpec } from '../network';
 import type { OptimizerSettings } from '../optimizers';
 import type { TorchGenerator } from '../random';
-import type { PointSet } from './backend';
+
+/** Points and targets, row-major float32 inputs as the network sees them. */
+export interface PointSet {
+  X: Float32Array;
+  y: Float64Array;
+  n: number;
+}
 
 /**
  * The one registry of engine names: the model file's `backend`, the `nnTrainer.backend` setting, the protocol,
@@ -92,6 +101,7 @@ export interface TrainingEngine {
    * Trains one epoch: the mini-batches of `order` (the training rows in the order the DataLoader draws them;
    * null: every row in row order) of `batchSize` rows each, the last one ragged (0, or n and more: one batch
    * of all), then measures the test set and the training accuracy. Its numbers are kept until `readEpochs`.
+   * `order` belongs to the caller, who refills it for the next epoch: an engine that needs it later copies it.
    */
   runEpoch(order: Int32Array | null, batchSize: number): void;
   /** The numbers of every epoch run since the last read, in order: one readback for all of them. */

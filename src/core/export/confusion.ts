@@ -4,7 +4,7 @@
  * the accuracy counts it (sigmoid >= 0.5); for cross-entropy the largest logit wins (the first on a tie):
  * `predictedClass` is the one rule for both.
  */
-import type { TrainingBackend } from '../backends/backend';
+import type { PreparedInputs, TrainingEngine } from '../backends/engine';
 import type { Dataset } from '../data/dataset';
 import { predictedClass } from '../predictedClass';
 import { pointSet } from '../trainer';
@@ -26,13 +26,13 @@ export function confusionCounts(logits: Float32Array, k: number, y: ArrayLike<nu
   return m;
 }
 
-/** The confusion matrices of the backend's current weights on a classification dataset (null for regression). */
-export function confusionMatrices(ds: Dataset, backend: TrainingBackend, outputs: number): ConfusionMatrix | null {
+/** The confusion matrices of the engine's current weights on a classification dataset (null for regression). */
+export function confusionMatrices(ds: Dataset, engine: TrainingEngine & { predict(i: PreparedInputs, out: Float32Array): void }, outputs: number): ConfusionMatrix | null {
   if (ds.classes < 2) return null;
   const of = (idx: Int32Array) => {
     const s = pointSet(ds, idx);
     const logits = new Float32Array(s.n * outputs);
-    backend.predict(s.X, s.n, logits);
+    engine.predict(engine.prepareInputs(s.X, s.n), logits);
     return confusionCounts(logits, outputs, s.y, s.n, ds.classes);
   };
   const labels = ds.labels ?? Array.from({ length: ds.classes }, (_, c) => String(c));

@@ -3,8 +3,7 @@
  * the contents only; src/node/runFolder.ts writes them.
  */
 import { CpuBackend } from '../backends/cpu';
-import type { TrainingBackend } from '../backends/backend';
-import { BoundaryMapper, GRID_SIZE, plotOf } from '../boundary';
+import { BoundaryMapper, plotOf } from '../boundary';
 import { boundaryNoteSvg, boundarySvg } from './boundarySvg';
 import { ConfusionMatrix, confusionMatrices } from './confusion';
 import { finalMetrics, metricsCsvChunks, modelFile, runRecord, RunInfo, RunResult } from './runRecord';
@@ -40,12 +39,12 @@ function outputsOf(r: RunResult): number {
 }
 
 /** A CPU engine holding the final weights: it computes the map and the confusion matrix, whichever engine trained them. */
-function finalEngine(r: RunResult): TrainingBackend {
+function finalEngine(r: RunResult): CpuBackend {
   const ds = r.dataset;
   const t = r.config.training;
   return new CpuBackend({
     spec: r.spec, loss: t.loss, optimizer: t.optimizer, optimizerSettings: t, theta: r.params,
-    train: pointSet(ds, ds.trainIdx), test: pointSet(ds, ds.testIdx), l1: 0, dropout: 0, seed: 0, maxPredictRows: GRID_SIZE * GRID_SIZE,
+    train: pointSet(ds, ds.trainIdx), test: pointSet(ds, ds.testIdx), l1: 0, dropout: 0, seed: 0,
   });
 }
 
@@ -54,7 +53,7 @@ function finalEngine(r: RunResult): TrainingBackend {
  * standardisation applied inside), or for data with more inputs a note saying where the results are, with
  * the confusion matrix for classification.
  */
-export function boundaryPicture(r: RunResult, engine: TrainingBackend = finalEngine(r), confusion?: ConfusionMatrix | null): string | null {
+export function boundaryPicture(r: RunResult, engine: CpuBackend = finalEngine(r), confusion?: ConfusionMatrix | null): string | null {
   const ds = r.dataset;
   const t = r.config.training;
   const m = finalMetrics(r);

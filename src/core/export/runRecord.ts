@@ -40,8 +40,8 @@ export function trainerResult(t: Trainer): RunResult {
     status: t.status === 'running' ? 'stopped' : t.status,
     diagnosis: t.diagnosis,
     modelEpoch: t.modelEpoch,
-    params: t.backend.getParams(),
-    backend: t.backend.kind,
+    params: t.engine.getParams(),
+    backend: t.engine.name,
   });
 }
 
