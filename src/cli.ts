@@ -243,7 +243,7 @@ async function train(args: Args): Promise<void> {
   const every = Math.max(1, Math.round(total / 10));
   const log = (s: string) => !args.quiet && process.stderr.write(s + '\n');
   log(describeData(config, dataset));
-  log(`Training ${config.name}: ${trainer.spec.sizes.join('-')} on ${dataset.trainIdx.length} points, ${config.training.optimizer} lr ${config.training.learningRate}, ${total} epochs (${trainer.backend.kind} engine)`);
+  log(`Training ${config.name}: ${trainer.spec.sizes.join('-')} on ${dataset.trainIdx.length} points, ${config.training.optimizer} lr ${config.training.learningRate}, ${total} epochs (${trainer.engine.name} engine)`);
   const started = performance.now();
   while (!trainer.done) {
     const m = trainer.runEpoch();

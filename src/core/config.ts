@@ -4,12 +4,14 @@
  * it for the type checker, and `resolveConfig` fills defaults from that schema (no validator needed, so it
  * runs in the webview too).
  */
+import type { BackendChoice } from './backends/engine';
 import schema from '../../schema/nn-model.schema.json';
 
 export type ActivationName = 'relu' | 'leaky-relu' | 'elu' | 'gelu' | 'sigmoid' | 'tanh' | 'linear';
 export type LossName = 'bce-with-logits' | 'cross-entropy' | 'mse';
 export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop';
-export type BackendName = 'auto' | 'cpu';
+/** What a model file's `backend` may say: `auto` or an engine (the registry is backends/engine.ts). */
+export type BackendName = BackendChoice;
 
 /** Every kind of data a model file can ask for. */
 export type DataKind = 'blobs' | 'moons' | 'circles' | PlaygroundKind | 'csv';
