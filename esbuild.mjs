@@ -36,6 +36,10 @@ if (hostTests.length) {
 if (existsSync('test/browser/lib/product.ts')) {
   targets.push({ ...node, entryPoints: ['test/browser/lib/product.ts'], outfile: 'out/test/browser/product.js' });
 }
+// The GPU engine's test worker: the GPU and CPU engines side by side in one worker (test/browser/gpu.browser.js).
+if (existsSync('test/browser/lib/gpuWorker.ts')) {
+  targets.push({ entryPoints: ['test/browser/lib/gpuWorker.ts'], outfile: 'out/test/browser/gpu-worker.js', platform: 'browser', target: 'chrome120', format: 'iife' });
+}
 
 for (const t of targets) {
   if (watch) await (await esbuild.context({ ...common, ...t })).watch();

@@ -206,7 +206,8 @@ function startServer() {
         res.end(panelHtml(origin, url.searchParams.get('theme') || 'dark'));
         return;
       }
-      const m = /^\/(dist|media)\/([\w.-]+)$/.exec(url.pathname);
+      // out/test/browser: test-only workers (gpu-worker.js), fetched by a suite's page like dist/worker.js.
+      const m = /^\/(dist|media|out\/test\/browser)\/([\w.-]+)$/.exec(url.pathname);
       const file = m && path.join(ROOT, m[1], m[2]);
       if (!file || !fs.existsSync(file)) {
         res.writeHead(404);
@@ -252,6 +253,7 @@ function posted(page, type, runToken) {
             params: m.params,
             backend: m.backend,
             trainMs: m.trainMs,
+            wallMs: m.wallMs,
             boundaryPng: m.boundaryPng,
             configEpochs: m.config && m.config.training && m.config.training.epochs,
           };
