@@ -21,6 +21,8 @@ const MAX_SVG_POINTS = 4000;
 const MARGIN = { top: 8, right: 10, bottom: 38, left: 50 };
 /** The smallest map worth drawing; below it the panel scrolls rather than shrink the map further. */
 const MIN_PLOT = 160;
+/** What the title, controls, numbers and the map card's head take above the plot, about. */
+const HEADER_ALLOWANCE = 250;
 const MAX_PLOT = 560;
 
 /** Indices of `idx` to draw: all of them, or every k-th when there are too many. */
@@ -102,10 +104,10 @@ export class BoundaryView {
     const scene = this.scene;
     if (!scene) return;
     const avail = this.element.clientWidth - 2 * 10;
-    // Square, as wide as the card allows, and never taller than what is left of the window under the map's
-    // top: the map must be seen whole, beside the curves, without scrolling.
-    const top = this.plot.getBoundingClientRect().top + window.scrollY;
-    const availH = window.innerHeight - top - MARGIN.top - MARGIN.bottom - 16;
+    // Square, as wide as the card allows, and never taller than the window leaves under the header: the map
+    // must be seen whole, beside the curves, without scrolling. The header's height is a fixed allowance, not
+    // measured, so a notice coming and going does not resize the map (a restored panel redraws it the same).
+    const availH = window.innerHeight - HEADER_ALLOWANCE - MARGIN.top - MARGIN.bottom;
     const plotSize = Math.round(Math.max(MIN_PLOT, Math.min(MAX_PLOT, avail - MARGIN.left - MARGIN.right, availH)));
     if (plotSize === this.plotSize) return;
     this.plotSize = plotSize;

@@ -22,6 +22,20 @@ export const SPEEDS: { label: string; value: number | null }[] = [
   { label: '10 epochs/s', value: 10 },
 ];
 
+/** The fastest teaching pace: beyond it, frames (~60 a second) show no more of the boundary's motion. */
+export const MAX_TEACHING_PACE = 2500;
+/** How long the first run of a model file lasts at the teaching pace. */
+export const TEACHING_SECONDS = 4;
+
+/**
+ * The pace of a model file's first run: its epochs in about TEACHING_SECONDS, so a learner sees the boundary
+ * move instead of a finished picture (the tutorial's 1000 epochs take under a second at full speed); at most
+ * MAX_TEACHING_PACE, at least 1 epoch per second.
+ */
+export function teachingPace(epochs: number): number {
+  return Math.max(1, Math.min(MAX_TEACHING_PACE, Math.round(epochs / TEACHING_SECONDS)));
+}
+
 const ENDED: PanelMode[] = ['finished', 'early-stopped', 'diverged', 'stopped'];
 
 export class Controls {
@@ -30,6 +44,10 @@ export class Controls {
   private mode: PanelMode = 'empty';
 
   private readonly speed: HTMLSelectElement;
+  /** One click to full speed while a slower pace is on (the choice is remembered for the model file). */
+  private readonly fullSpeed: HTMLButtonElement;
+  /** The speed each option stands for (the list's own, then a teaching pace when one is offered). */
+  private values: (number | null)[] = SPEEDS.map((s) => s.value);
 
   constructor(parent: HTMLElement, onAction: (id: ControlId) => void, onSpeed: (epochsPerSecond: number | null) => void) {
     this.element = document.createElement('div');
@@ -68,16 +86,34 @@ export class Controls {
     this.speed.id = 'speed';
     this.speed.title = 'How fast training runs: slow it down to watch the boundary move';
     SPEEDS.forEach((s, i) => this.speed.appendChild(new Option(s.label, String(i))));
-    this.speed.addEventListener('change', () => onSpeed(SPEEDS[Number(this.speed.value)].value));
+    this.speed.addEventListener('change', () => {
+      const v = this.values[Number(this.speed.value)] ?? null;
+      this.fullSpeed.hidden = v === null;
+      onSpeed(v);
+    });
     label.appendChild(this.speed);
     this.element.appendChild(label);
+    this.fullSpeed = make('full-speed', 'Full speed', 'Train as fast as the engine goes (remembered for this model file)');
+    this.fullSpeed.hidden = true;
+    this.fullSpeed.addEventListener('click', () => {
+      this.setSpeed(null);
+      onSpeed(null);
+    });
     this.setMode('empty', 0, false);
   }
 
   /** Shows a speed chosen elsewhere (a restored panel). */
   setSpeed(epochsPerSecond: number | null): void {
-    const i = SPEEDS.findIndex((s) => s.value === epochsPerSecond);
+    let i = this.values.indexOf(epochsPerSecond);
+    if (i < 0 && epochsPerSecond !== null) {
+      // A pace not in the list (the teaching pace of a first run): offered as its own option.
+      this.values = [...SPEEDS.map((s) => s.value), epochsPerSecond];
+      while (this.speed.options.length > SPEEDS.length) this.speed.remove(SPEEDS.length);
+      this.speed.appendChild(new Option(`Teaching pace (${epochsPerSecond} epochs/s)`, String(SPEEDS.length)));
+      i = SPEEDS.length;
+    }
     this.speed.value = String(Math.max(0, i));
+    this.fullSpeed.hidden = epochsPerSecond === null;
   }
 
   /**

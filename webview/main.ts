@@ -10,7 +10,7 @@ import type { NetworkConfig } from '../src/core/config';
 import type { EndStatus, LoadMessage, ShowRunMessage, ToWebviewMessage } from '../src/shared/protocol';
 import { BoundaryView } from './boundaryView';
 import { accuracyChart, lossChart } from './charts';
-import { ControlId, Controls, PanelMode } from './controls';
+import { ControlId, Controls, PanelMode, teachingPace } from './controls';
 import { Header } from './header';
 import { HostLink, ProgressThrottle } from './hostLink';
 import { Notices } from './notices';
@@ -30,6 +30,8 @@ interface Session {
   /** Controls that arrived before the worker was up, replayed in order. */
   queued: ControlAction[];
   endedSent: boolean;
+  /** When the run first ran (performance.now()), for its wall time; null before. */
+  wallStart: number | null;
 }
 
 const host = new HostLink();
@@ -39,6 +41,10 @@ app.classList.add('panel');
 const header = new Header(app);
 /** Epochs per second the user chose (null: full speed); kept across runs and reloads. */
 let speed: number | null = null;
+/** Whether the user picked a speed for this model file (a panel is one model file's); then it is kept. */
+let speedChosen = false;
+/** Whether this model file's first run was played at the teaching pace already. */
+let paced = false;
 const controls = new Controls(app, onControl, onSpeed);
 app.appendChild(header.readout);
 const notices = new Notices(app, () => host.send({ type: 'train' }));
@@ -106,7 +112,7 @@ function persistNow(): void {
   if (persistTimer) clearTimeout(persistTimer);
   persistTimer = null;
   const savedText = notices.savedText();
-  host.setState(toSaved(view, { saved: savedText ? { text: savedText, tone: notices.savedTone() } : null, speed }));
+  host.setState(toSaved(view, { saved: savedText ? { text: savedText, tone: notices.savedTone() } : null, speed, speedChosen, paced }));
 }
 
 function persistSoon(): void {
@@ -130,6 +136,8 @@ function restore(): void {
   showDiagnosis(saved.mode, saved.diagnosis);
   if (saved.saved) notices.setSaved(saved.saved.text, saved.saved.tone);
   speed = typeof saved.speed === 'number' && saved.speed > 0 ? saved.speed : null;
+  speedChosen = saved.speedChosen === true || (saved.speedChosen === undefined && speed !== null);
+  paced = saved.paced === true || saved.history.length > 0;
   controls.setSpeed(speed);
   invalidate(true);
 }
@@ -168,8 +176,10 @@ function onFrame(s: Session, m: FrameReply): void {
     notices.setSaved(null);
     // A reset run may be run again, and that run ends (and is reported) again.
     s.endedSent = false;
+    s.wallStart = null;
   }
   for (const r of m.records) view.history.push(r);
+  if (s.wallStart === null && m.state === 'running') s.wallStart = performance.now();
   view.mode = m.state;
   view.epoch = m.epoch;
   view.epochs = m.epochs;
@@ -215,6 +225,7 @@ function onEnded(s: Session, m: EndedReply): void {
       params: Array.from(m.params),
       backend: m.backend,
       trainMs: m.trainMs,
+      wallMs: s.wallStart === null ? m.trainMs : Math.max(m.trainMs, performance.now() - s.wallStart),
       boundaryPng: m.boundaryPng,
     });
   }
@@ -244,7 +255,14 @@ function sendControl(action: ControlAction): void {
 function load(m: LoadMessage): void {
   session?.worker?.terminate();
   progress.cancel();
-  const s: Session = { runToken: m.runToken, config: m.config, worker: null, queued: [], endedSent: false };
+  const s: Session = { runToken: m.runToken, config: m.config, worker: null, queued: [], endedSent: false, wallStart: null };
+  // A model file's first run plays at the teaching pace (its epochs in a few seconds), unless the user chose a
+  // speed for it; Full speed is one click away, and a choice is kept for the model file.
+  if (!speedChosen && !paced) {
+    speed = teachingPace(m.config.training.epochs);
+    paced = true;
+  } else if (!speedChosen) speed = null;
+  controls.setSpeed(speed);
   session = s;
   view.runToken = m.runToken;
   view.modelFile = m.modelFile;
@@ -322,6 +340,7 @@ function onHost(m: ToWebviewMessage): void {
 
 function onSpeed(epochsPerSecond: number | null): void {
   speed = epochsPerSecond;
+  speedChosen = true;
   session?.worker?.post({ type: 'speed', epochsPerSecond });
   persistNow();
 }

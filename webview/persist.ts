@@ -24,13 +24,17 @@ export interface SavedPanel extends Kept {
   saved: { text: string; tone: Tone } | null;
   /** The chosen training speed in epochs per second (null: full speed). */
   speed?: number | null;
+  /** Whether the user chose a speed for this model file (else its next first run plays at the teaching pace). */
+  speedChosen?: boolean;
+  /** Whether a run of this model file was played at the teaching pace already (only the first one is). */
+  paced?: boolean;
 }
 
 /** A panel mode that needs a live worker; after a reload that worker is gone. */
 const LIVE: readonly PanelMode[] = ['idle', 'running', 'paused', 'loading'];
 
 /** The state to save for `view`, plus what the panel keeps outside it. */
-export function toSaved(view: ViewState, extras: Pick<SavedPanel, 'saved' | 'speed'>): SavedPanel {
+export function toSaved(view: ViewState, extras: Pick<SavedPanel, 'saved' | 'speed' | 'speedChosen' | 'paced'>): SavedPanel {
   const kept = Object.fromEntries(KEPT_FIELDS.map((k) => [k, view[k]])) as Kept;
   return { version: VERSION, ...kept, history: thinHistory(view.history), grid: gridToJson(view.grid), ...extras };
 }

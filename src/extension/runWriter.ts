@@ -34,7 +34,7 @@ export async function writeRun(modelFile: vscode.Uri, run: StartedRun, msg: RunE
   const diagnosis = msg.diagnosis === null ? null : plainMessage(msg.diagnosis, 2000);
   const files = runFiles(
     runResult(config, dataset, { history: msg.history, status: msg.status, diagnosis, modelEpoch: msg.modelEpoch, params, backend: msg.backend }),
-    { runId: id, createdAt, trainMs: msg.trainMs, versions: { nnTrainer: version, vscode: vscode.version } },
+    { runId: id, createdAt, trainMs: msg.trainMs, wallMs: msg.wallMs, versions: { nnTrainer: version, vscode: vscode.version } },
     extra,
   );
   const folder = await writeRunFolder(parent.fsPath, id, files);

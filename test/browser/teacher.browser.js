@@ -31,6 +31,31 @@ function boxes(page) {
 const inside = (b, v) => !!b && b.top >= 0 && b.left >= 0 && b.bottom <= v.vh + 0.5 && b.right <= v.vw + 0.5;
 
 h.suite(async ({ page, open }) => {
+  // ---- the first run of a model file plays at the teaching pace; Full speed is one click away and kept
+  await block('teaching pace', async () => {
+    const p = await open('dark');
+    await send(p, loadMsg('tok-pace-1', tutorial, true));
+    await sleep(300);
+    const during = await p.evaluate(() => ({ label: document.querySelector('#speed').selectedOptions[0].textContent, full: !document.getElementById('btn-full-speed').hidden }));
+    const e1 = await waitPosted(p, 'runEnded', 'tok-pace-1');
+    // A lower bound only: 1000 epochs at 250 epochs/s cannot end in under 4 s on any machine (a slow one takes longer).
+    check('the first run plays at the teaching pace: 1000 epochs at 250 epochs/s, Full speed offered', during.label === 'Teaching pace (250 epochs/s)' && during.full && e1.status === 'finished', JSON.stringify(during));
+    check('runEnded carries the wall time: at least the 4 s of the pace, and at least trainMs', e1.wallMs >= 3900 && e1.wallMs >= e1.trainMs, `wall ${e1.wallMs} train ${e1.trainMs}`);
+    await p.click('#btn-full-speed');
+    await send(p, loadMsg('tok-pace-2', tutorial, true));
+    const e2 = await waitPosted(p, 'runEnded', 'tok-pace-2');
+    const after = await p.evaluate(() => ({ label: document.querySelector('#speed').selectedOptions[0].textContent, full: !document.getElementById('btn-full-speed').hidden }));
+    check('after one click on Full speed the next run runs at full speed', after.label === 'Full speed' && !after.full && e2.status === 'finished', JSON.stringify(after));
+    await p.reload();
+    await p.waitForFunction(() => window.__posted.some((q) => q.msg.type === 'ready'), null, { timeout: 15000 });
+    await send(p, loadMsg('tok-pace-3', tutorial, true));
+    await sleep(200);
+    const reloaded = await p.evaluate(() => document.querySelector('#speed').selectedOptions[0].textContent);
+    await waitPosted(p, 'runEnded', 'tok-pace-3');
+    check('the choice is kept for the model file (the panel reloaded)', reloaded === 'Full speed', reloaded);
+    await p.close();
+  });
+
   for (const theme of ['dark', 'light', 'high-contrast']) {
     await block(`${theme}: half-editor layout`, async () => {
       const p = theme === 'dark' ? page : await open(theme);

@@ -78,7 +78,11 @@ export interface RunRecord {
   final: EpochMetrics | null;
   /** Classification: true class (rows) against predicted class (columns) for the weights in model.json. */
   confusion?: ConfusionMatrix;
-  timing: { trainMs: number; epochsPerSecond: number };
+  /**
+   * trainMs: the training loop's own time (compute); wallMs: the clock from start to end (the panel's pace,
+   * pauses and drawing included; the CLI's is its trainMs). Speeds in epochs per second of each.
+   */
+  timing: { trainMs: number; wallMs: number; computeEpochsPerSecond: number; wallEpochsPerSecond: number };
   /** Files of the run folder, beside run.json. */
   files: string[];
 }
@@ -116,6 +120,8 @@ export interface RunInfo {
   createdAt: Date;
   versions: Record<string, string>;
   trainMs: number;
+  /** Start to end on the clock; the CLI, which trains flat out, gives none (it is then trainMs). */
+  wallMs?: number;
   files: string[];
 }
 
@@ -124,6 +130,12 @@ export function finalMetrics(r: RunResult): EpochMetrics | null {
   // Model epoch 0: a run that diverged at once keeps the initial weights, which no record describes.
   if (!h.length || r.modelEpoch < 1) return null;
   return h[r.modelEpoch - 1] ?? h[h.length - 1];
+}
+
+/** Both speeds of a run, named for what they measure. */
+export function runTiming(epochs: number, trainMs: number, wallMs: number): RunRecord['timing'] {
+  const rate = (ms: number) => (ms > 0 ? (epochs * 1000) / ms : 0);
+  return { trainMs, wallMs, computeEpochsPerSecond: rate(trainMs), wallEpochsPerSecond: rate(wallMs) };
 }
 
 export function runRecord(r: RunResult, info: RunInfo, extras: { confusion?: ConfusionMatrix | null } = {}): RunRecord {
@@ -144,7 +156,7 @@ export function runRecord(r: RunResult, info: RunInfo, extras: { confusion?: Con
     historySampled: epochs > MAX_HISTORY_RECORDS,
     final: finalMetrics(r),
     ...(extras.confusion ? { confusion: extras.confusion } : {}),
-    timing: { trainMs: info.trainMs, epochsPerSecond: info.trainMs > 0 ? (epochs * 1000) / info.trainMs : 0 },
+    timing: runTiming(epochs, info.trainMs, info.wallMs ?? info.trainMs),
     files: info.files,
   };
 }
