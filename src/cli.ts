@@ -24,6 +24,7 @@ import { runLimitProblems } from './core/limits';
 import { ConfinedReadError, readConfinedText } from './node/confinedRead';
 import { prepareRunParent, writeRunFolder } from './node/runFolder';
 import { runFiles } from './core/export/runFiles';
+import { comparisonTable, comparisonText } from './core/export/compare';
 import { EXPORT_FORMATS } from './core/export/exports';
 import { needsPoints } from './core/export/pytorch';
 import type { RunRecord } from './core/export/runRecord';
@@ -305,7 +306,6 @@ async function sweep(args: Args): Promise<void> {
       if (message !== last) log(`Training ${(last = message)}`);
     },
   });
-  const { comparisonTable, comparisonText } = await import('./core/export/compare');
   process.stdout.write(comparisonText(comparisonTable(result.runs.map((r) => ({ id: path.basename(r.folder), record: r.record })))));
   process.stdout.write((path.isAbsolute(args.out) ? result.folder : path.relative(process.cwd(), result.folder) || result.folder) + '\n');
 }

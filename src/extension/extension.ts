@@ -10,8 +10,12 @@ import { ActiveModel, chooseModelFile, displayPath } from './modelFiles';
 import { ModelNode, ModelTreeProvider } from './modelTree';
 import { newModelFile } from './newModelFile';
 import { TrainingStatusBar } from './progress';
-import { showRunPanel } from './runPanel';
-import { listRuns, runDescription, RunsTreeProvider } from './runsTree';
+import { registerRunPanelSerializer, showRunPanel } from './runPanel';
+import { RunsTreeProvider } from './runsTree';
+import { listRuns, runDescription, RunSummary } from './runs';
+import { showComparePanel } from './comparePanel';
+import { exportRunCommand } from './exportCommand';
+import { trainSweepCommand } from './sweepCommand';
 import { prepareRun } from './prepareRun';
 import { PanelHost, TrainingPanel } from './trainingPanel';
 
@@ -28,7 +32,9 @@ export function activate(context: vscode.ExtensionContext): void {
   let modelView: vscode.TreeView<ModelNode> | undefined;
   const model = sub(new ModelTreeProvider(active, () => modelView));
   modelView = sub(vscode.window.createTreeView('nnTrainer.modelView', { treeDataProvider: model, showCollapseAll: true }));
-  sub(vscode.window.createTreeView('nnTrainer.runsView', { treeDataProvider: runs }));
+  // canSelectMany: pick runs with Ctrl/Shift and Compare Runs.
+  sub(vscode.window.createTreeView('nnTrainer.runsView', { treeDataProvider: runs, canSelectMany: true }));
+  sub(registerRunPanelSerializer(context.extensionUri));
   void model.refresh();
 
   const panels = new Map<string, TrainingPanel>();
@@ -81,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const pickRun = async (given: unknown): Promise<vscode.Uri | undefined> => {
     if (given instanceof vscode.Uri) return given;
+    if (isRunNode(given)) return given.folder;
     const all = await listRuns();
     if (!all.length) {
       void vscode.window.showInformationMessage('No runs yet: train a network first (NN Trainer: Train Network).');
@@ -138,10 +145,98 @@ export function activate(context: vscode.ExtensionContext): void {
       if (folder) await vscode.commands.executeCommand('revealInExplorer', folder);
     }),
   );
+  // Compare Runs: the runs selected in the Runs view (a tree passes the clicked node and the selection), the
+  // folders given, or those picked.
+  sub(
+    vscode.commands.registerCommand('nnTrainer.compareRuns', async (first?: unknown, selected?: unknown) => {
+      const given = [first, ...(Array.isArray(selected) ? selected : []), ...(Array.isArray(first) ? first : [])];
+      let folders = [...new Map(given.map(runFolderOf).filter((f): f is vscode.Uri => !!f).map((f) => [f.toString(), f])).values()];
+      if (folders.length < 2) {
+        const all = await listRuns();
+        if (all.length < 2) {
+          void vscode.window.showInformationMessage('Compare Runs needs two or more runs: train a network (or a sweep) first.');
+          return undefined;
+        }
+        const picked = await vscode.window.showQuickPick(
+          all.map((r) => ({ label: r.record.runId, description: runDescription(r.record), detail: displayPath(r.folder), folder: r.folder, picked: folders.some((f) => f.toString() === r.folder.toString()) })),
+          { title: 'Compare runs', placeHolder: 'Pick two or more runs', canPickMany: true },
+        );
+        if (!picked || picked.length < 2) return undefined;
+        folders = picked.map((p) => p.folder);
+      }
+      return compare(folders);
+    }),
+  );
+  sub(
+    vscode.commands.registerCommand('nnTrainer.compareWithPrevious', async (given?: unknown) => {
+      const all = await listRuns();
+      const folder = runFolderOf(given) ?? lastRun ?? all[0]?.folder;
+      const at = all.findIndex((r) => r.folder.toString() === folder?.toString());
+      if (at < 0) {
+        void vscode.window.showInformationMessage('No run to compare yet: train a network first (NN Trainer: Train Network).');
+        return undefined;
+      }
+      // The previous run of the same model file (by name), else the run before it in time.
+      const older = all.slice(at + 1);
+      const previous = older.find((r) => r.record.config.name === all[at].record.config.name) ?? older[0];
+      if (!previous) {
+        void vscode.window.showInformationMessage(`${all[at].record.runId} is the only run: there is no previous run to compare it with.`);
+        return undefined;
+      }
+      return compare([previous.folder, all[at].folder]);
+    }),
+  );
+  sub(
+    vscode.commands.registerCommand('nnTrainer.trainSweep', async (uri?: unknown) => {
+      const file = await chooseModelFile(uri instanceof vscode.Uri ? uri : undefined, active, createModel);
+      if (!file) return undefined;
+      const result = await trainSweepCommand(file, version);
+      if (!result) return undefined;
+      runs.refresh();
+      const folders = result.runs.map((r) => vscode.Uri.file(r.folder));
+      if (folders.length >= 2) await compare(folders);
+      else if (folders.length === 1) await showRunPanel(folders[0], context.extensionUri);
+      void vscode.window.showInformationMessage(`Sweep ${result.cancelled ? 'cancelled after' : 'finished:'} ${result.runs.length} run(s) in ${displayPath(vscode.Uri.file(result.folder))} (sweep.json, comparison.svg).`);
+      return result.folder;
+    }),
+  );
+  sub(
+    vscode.commands.registerCommand('nnTrainer.exportRun', async (given?: unknown, kind?: unknown) => {
+      const folder = runFolderOf(given) ?? (await pickRun(undefined));
+      if (!folder) return undefined;
+      try {
+        const file = await exportRunCommand(folder, typeof kind === 'string' ? kind : undefined);
+        if (file && typeof kind !== 'string') await vscode.commands.executeCommand('vscode.open', file);
+        return file;
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Cannot export the run ${displayPath(folder)}: ${(e as Error).message}`);
+        return undefined;
+      }
+    }),
+  );
+  const compare = async (folders: vscode.Uri[]) => {
+    try {
+      const { table } = await showComparePanel(folders, context.extensionUri);
+      return table;
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Cannot compare the runs: ${(e as Error).message}`);
+      return undefined;
+    }
+  };
   for (const d of registerModelEdits(() => active.uri)) sub(d);
 
   // A model file opened in an editor becomes the one the Model view shows.
   if (isModelFile(vscode.window.activeTextEditor?.document.uri)) active.set(vscode.window.activeTextEditor!.document.uri);
+}
+
+/** A node of the Runs view. */
+function isRunNode(v: unknown): v is RunSummary {
+  return !!v && typeof v === 'object' && (v as RunSummary).folder instanceof vscode.Uri && typeof (v as RunSummary).record === 'object';
+}
+
+/** The run folder a command argument names: a Runs view node or a folder URI. */
+function runFolderOf(v: unknown): vscode.Uri | undefined {
+  return v instanceof vscode.Uri ? v : isRunNode(v) ? v.folder : undefined;
 }
 
 /**

@@ -1,52 +1,63 @@
-/** A past run in a panel (Open Results): its loss and accuracy curves and its final boundary, no training. */
-import * as path from 'path';
+/**
+ * A past run in a panel (Open Results): its loss and accuracy curves and its final boundary, no training.
+ * One panel per run folder: opening a run that is open reveals its panel. Panels come back after a reload
+ * (the serializer): the panel's title names the run, which is found again among the workspace's runs.
+ */
 import * as vscode from 'vscode';
-import type { DataSources } from '../core/data/dataset';
-import { plainMessage } from '../core/excerpt';
-import type { RunRecord } from '../core/export/runRecord';
-import { ConfinedReadError, readConfinedText } from '../node/confinedRead';
 import { parseFromWebview, ShowRunMessage } from '../shared/protocol';
 import { localRoots, panelHtml } from './html';
 import { displayPath } from './modelFiles';
-import { readRun } from './runsTree';
+import { listRuns, readRun, runSources } from './runs';
 
-const VIEW_TYPE = 'nnTrainer.runView';
+export const RUN_VIEW_TYPE = 'nnTrainer.runView';
+const TITLE_PREFIX = 'Run: ';
 
-/**
- * The CSV a past run trained on, found again by the workspace path its run.json names (if still there). A
- * run.json is a file anyone can edit or ship in a repository, so the path is read under the same rules as a
- * model file's CSV: inside the run folder's workspace folder, links followed, a regular text file.
- */
-async function runSources(folder: vscode.Uri, record: RunRecord): Promise<DataSources> {
-  const file = record.dataset?.source?.file;
-  const root = vscode.workspace.getWorkspaceFolder(folder);
-  if (typeof file !== 'string' || !file || !root || root.uri.scheme !== 'file') return {};
-  // displayPath names a file of a multi-root workspace with its folder's name first.
-  const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
-  const rel = multiRoot && file.startsWith(`${root.name}/`) ? file.slice(root.name.length + 1) : file;
-  try {
-    const { text } = await readConfinedText(path.resolve(root.uri.fsPath, rel), {
-      roots: [root.uri.fsPath],
-      what: 'the CSV file',
-      shown: `"${plainMessage(file, 200)}" (dataset.source.file in run.json)`,
-      rootsName: `the workspace folder ${root.uri.fsPath}`,
-    });
-    return { csvText: text, csvName: file };
-  } catch (e) {
-    // Gone since: the run is shown without its points, as before. Refused: say why.
-    if (!(e instanceof ConfinedReadError && e.code === 'missing')) void vscode.window.showWarningMessage(`The run's data points are not shown: ${(e as Error).message}`);
-    return {};
-  }
+/** Open run panels by run folder. */
+const open = new Map<string, vscode.WebviewPanel>();
+
+/** Restores run panels after a reload; a run gone since closes its panel. */
+export function registerRunPanelSerializer(extensionUri: vscode.Uri): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(RUN_VIEW_TYPE, {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+      const id = panel.title.startsWith(TITLE_PREFIX) ? panel.title.slice(TITLE_PREFIX.length) : '';
+      const run = id ? (await listRuns()).find((r) => r.record.runId === id) : undefined;
+      if (!run || open.has(run.folder.toString())) {
+        panel.dispose();
+        return;
+      }
+      try {
+        await fillRunPanel(panel, run.folder, extensionUri);
+      } catch {
+        panel.dispose();
+      }
+    },
+  });
 }
 
 export async function showRunPanel(folder: vscode.Uri, extensionUri: vscode.Uri): Promise<void> {
+  const shown = open.get(folder.toString());
+  if (shown) return shown.reveal();
   const record = await readRun(folder);
-  const modelBytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, 'model.json'));
-  const model = JSON.parse(new TextDecoder().decode(modelBytes)) as { layers: ShowRunMessage['layers'] };
-  const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Run: ${record.runId}`, vscode.ViewColumn.Active, {
+  const panel = vscode.window.createWebviewPanel(RUN_VIEW_TYPE, `${TITLE_PREFIX}${record.runId}`, vscode.ViewColumn.Active, {
     enableScripts: true,
     localResourceRoots: localRoots(extensionUri),
   });
+  try {
+    await fillRunPanel(panel, folder, extensionUri);
+  } catch (e) {
+    panel.dispose();
+    throw e;
+  }
+}
+
+async function fillRunPanel(panel: vscode.WebviewPanel, folder: vscode.Uri, extensionUri: vscode.Uri): Promise<void> {
+  const key = folder.toString();
+  open.set(key, panel);
+  panel.onDidDispose(() => open.get(key) === panel && open.delete(key));
+  panel.webview.options = { enableScripts: true, localResourceRoots: localRoots(extensionUri) };
+  const record = await readRun(folder);
+  const modelBytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, 'model.json'));
+  const model = JSON.parse(new TextDecoder().decode(modelBytes)) as { layers: ShowRunMessage['layers'] };
   const msg: ShowRunMessage = {
     type: 'showRun',
     runId: record.runId,

@@ -25,6 +25,8 @@ export interface ComparisonTable {
   metrics: ComparisonRow[];
 }
 
+const SECTIONS = ['name', 'data', 'model', 'training', 'backend'];
+
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** Leaf settings of a config by path; lists are one value (`model.hidden` is [10, 10], not two settings). */
@@ -49,6 +51,12 @@ export function comparisonTable(runs: ComparedRun[]): ComparisonTable {
   });
   const paths: string[] = [];
   for (const m of flat) for (const k of m.keys()) if (!paths.includes(k)) paths.push(k);
+  // Sections in the model file's order (name, data, model, training, ...), whatever order each file wrote them in.
+  const section = (p: string) => {
+    const i = SECTIONS.indexOf(p.split('.')[0]);
+    return i < 0 ? SECTIONS.length : i;
+  };
+  paths.sort((a, b) => section(a) - section(b));
   const settings = paths
     .map((label) => ({ label, values: flat.map((m) => m.get(label) ?? '') }))
     .filter((row) => row.values.some((v) => v !== row.values[0]));
