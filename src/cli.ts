@@ -10,6 +10,7 @@
  * current folder (real paths, links followed), unless --allow-outside: a model file from elsewhere must not
  * make nn-train read /etc/passwd or hang on a FIFO. --out is checked writable before anything trains.
  */
+import { DiagnosisRecorder } from './core/diagnoses';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { buildDataset, Dataset } from './core/data/dataset';
@@ -246,18 +247,26 @@ async function train(args: Args): Promise<void> {
   log(describeData(config, dataset));
   log(`Training ${config.name}: ${trainer.spec.sizes.join('-')} on ${dataset.trainIdx.length} points, ${config.training.optimizer} lr ${config.training.learningRate}, ${total} epochs (${trainer.engine.name} engine)`);
   const started = performance.now();
+  // The chapter's troubleshooting: the network probed at 11 epochs (about 1% of the time), diagnosed at the end.
+  const recorder = new DiagnosisRecorder(config, dataset, trainer.spec);
+  recorder.observe(0, () => trainer.engine.getParams());
   while (!trainer.done) {
     const m = trainer.runEpoch();
+    if (m) recorder.observe(m.epoch, () => trainer.engine.getParams());
     if (m && (m.epoch % every === 0 || m.epoch === total)) {
       const acc = m.testAccuracy === null ? '' : `, Accuracy: ${m.trainAccuracy!.toFixed(4)} train / ${m.testAccuracy.toFixed(4)} test`;
       log(`Epoch [${m.epoch}/${total}], Loss: ${m.loss.toFixed(4)}, Test loss: ${m.testLoss.toFixed(4)}${acc}`);
     }
   }
   const trainMs = performance.now() - started;
+  recorder.observe(trainer.history.length, () => trainer.engine.getParams(), true);
+  const diagnoses = recorder.finish(trainer.history, trainer.status, trainer.diagnosis);
+  // The trainer's divergence message is printed as before; each diagnosis with its epoch and what to try.
   if (trainer.diagnosis) log(trainer.diagnosis);
+  for (const d of diagnoses) if (d.kind !== 'diverged') log(`Diagnosis (${d.kind}, epoch ${d.epoch}): ${d.message} Try: ${d.suggestion}`);
   const createdAt = new Date();
   const id = runId(config.name, createdAt);
-  const files = runFiles(trainerResult(trainer), { runId: id, createdAt, trainMs, versions: { nnTrainer: VERSION, node: process.version } });
+  const files = runFiles(trainerResult(trainer), { runId: id, createdAt, trainMs, versions: { nnTrainer: VERSION, node: process.version }, diagnoses });
   const folder = await writeRunFolder(parent, id, files);
   const f = trainer.history[trainer.modelEpoch - 1];
   if (f && f.testAccuracy !== null) log(`Accuracy on test set: ${f.testAccuracy.toFixed(4)}`);

@@ -2,6 +2,7 @@
  * What a finished run says about itself: the contents of `run.json`, `metrics.csv` and `model.json`. Pure
  * functions of the trainer, shared by the CLI and the extension host (which both write the same run folder).
  */
+import type { Diagnosis } from '../diagnoses';
 import type { NetworkConfig } from '../config';
 import type { CsvSource, Dataset } from '../data/dataset';
 import type { ConfusionMatrix } from './confusion';
@@ -85,6 +86,8 @@ export interface RunRecord {
   timing: { trainMs: number; wallMs: number; computeEpochsPerSecond: number; wallEpochsPerSecond: number };
   /** Files of the run folder, beside run.json. */
   files: string[];
+  /** What went wrong, in the chapter's words, with the epoch and what to try (core/diagnoses.ts); absent when not computed. */
+  diagnoses?: Diagnosis[];
 }
 
 export interface RunDataset {
@@ -123,6 +126,8 @@ export interface RunInfo {
   /** Start to end on the clock; the CLI, which trains flat out, gives none (it is then trainMs). */
   wallMs?: number;
   files: string[];
+  /** The run's diagnoses (core/diagnoses.ts), when computed. */
+  diagnoses?: Diagnosis[];
 }
 
 export function finalMetrics(r: RunResult): EpochMetrics | null {
@@ -158,6 +163,7 @@ export function runRecord(r: RunResult, info: RunInfo, extras: { confusion?: Con
     ...(extras.confusion ? { confusion: extras.confusion } : {}),
     timing: runTiming(epochs, info.trainMs, info.wallMs ?? info.trainMs),
     files: info.files,
+    ...(info.diagnoses ? { diagnoses: info.diagnoses } : {}),
   };
 }
 
