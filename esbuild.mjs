@@ -40,6 +40,10 @@ if (existsSync('test/browser/lib/product.ts')) {
 if (existsSync('test/browser/lib/gpuWorker.ts')) {
   targets.push({ entryPoints: ['test/browser/lib/gpuWorker.ts'], outfile: 'out/test/browser/gpu-worker.js', platform: 'browser', target: 'chrome120', format: 'iife' });
 }
+// The browser benchmark's worker (scripts/bench-browser.mjs): every engine the panel registers, timed.
+if (existsSync('test/browser/lib/benchWorker.ts')) {
+  targets.push({ entryPoints: ['test/browser/lib/benchWorker.ts'], outfile: 'out/test/browser/bench-worker.js', platform: 'browser', target: 'chrome120', format: 'iife' });
+}
 
 for (const t of targets) {
   if (watch) await (await esbuild.context({ ...common, ...t })).watch();

@@ -8,6 +8,7 @@
 import { chooseEngine, EngineChoice, MeasureEngines } from '../src/core/backends/choice';
 import { cpuEngine } from '../src/core/backends/cpu';
 import type { BackendChoice, EngineFactory } from '../src/core/backends/engine';
+import { gpuEngineFactory, GPU_MODES } from './gpu/factories';
 
 /** Every engine the panel has; more are added with `registerEngine` (the GPU.js engines, the wasm engine). */
 export const ENGINES: EngineFactory[] = [cpuEngine];
@@ -18,7 +19,10 @@ export function registerEngine(e: EngineFactory): void {
   else ENGINES.push(e);
 }
 
+// The GPU.js engines (webview/gpu): webgpu, webgl2, webgl, each available where its probe kernel runs.
+for (const mode of GPU_MODES) registerEngine(gpuEngineFactory(mode));
+
 /** The engine for the requested backend (see chooseEngine), and why it was chosen. */
-export function pickEngine(requested: BackendChoice, measure?: MeasureEngines): Promise<EngineChoice> {
-  return chooseEngine(requested, ENGINES, measure);
+export function pickEngine(requested: BackendChoice, measure?: MeasureEngines, engines: readonly EngineFactory[] = ENGINES): Promise<EngineChoice> {
+  return chooseEngine(requested, engines, measure);
 }

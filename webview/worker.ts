@@ -14,7 +14,8 @@ import { buildDataset, Dataset } from '../src/core/data/dataset';
 import { EpochMetrics, Trainer } from '../src/core/trainer';
 import type { EndStatus } from '../src/shared/protocol';
 import { BoundaryScene, boundaryPng } from './boundaryPicture';
-import { pickEngine } from './engines';
+import { ENGINES, pickEngine } from './engines';
+import { enginesForRun, measureEngines } from './gpu/factories';
 import { mapperFor, sceneOf } from './scene';
 import type { ControlAction, FromWorkerMessage, GridValues, InitRequest, ToWorkerMessage, WorkerState } from './workerProtocol';
 
@@ -67,7 +68,9 @@ class Run {
   static async load(req: InitRequest): Promise<Run> {
     const dataset = buildDataset(req.config, req.sources);
     // The host has already applied the rule (the model file's backend unless auto); the worker applies the same one.
-    const choice = await pickEngine(resolveBackend(req.config.backend, req.backend));
+    // `auto` times the available engines on this run (webview/gpu/factories.ts); a GPU engine that will not
+    // train this run (dropout, sizes) is unavailable for it, with its reason.
+    const choice = await pickEngine(resolveBackend(req.config.backend, req.backend), measureEngines(req.config, dataset), enginesForRun(ENGINES, req.config, dataset));
     const r = new Run(req, dataset, choice);
     r.trainer = await r.newTrainer();
     return r;

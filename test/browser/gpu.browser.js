@@ -6,7 +6,14 @@
 'use strict';
 const h = require('./lib/harness');
 const { startGpuWorker } = require('./lib/gpuPage');
-const { check, block } = h;
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { chromium } = require('playwright-core');
+const { check, block, send, waitPosted, posted, resolveConfig, sleep } = h;
+
+const load = (runToken, config, backend) => ({ type: 'load', runToken, modelFile: 'network.nn.json', config, settings: { frameIntervalMs: 50, backend }, autoStart: true });
+const backendTitle = (page) => page.evaluate(() => document.getElementById('backend').title);
 
 // WebGPU gets a (SwiftShader) adapter in headless Chromium only with this flag.
 h.ARGS.push('--enable-unsafe-webgpu');
@@ -72,6 +79,79 @@ h.suite(async ({ page, origin }) => {
       console.log(`# ${mode} tutorial: worst |loss - cpu| ${worst.toExponential(2)}, final loss ${last.gpu[0]} (cpu ${last.cpu[0]}), ${Date.now() - t0} ms`);
     });
   }
+
+  // ---- the panel: the real worker picks and trains on the GPU engines
+  // The tutorial's first 200 epochs (its full 1000 ran above, engine against engine).
+  const tutorial = resolveConfig({ training: { epochs: 200 } });
+  await block('panel, forced backends', async () => {
+    await send(page, load('cpu-1', tutorial, 'cpu'));
+    const cpu = await waitPosted(page, 'runEnded', 'cpu-1', 120000);
+    for (const mode of MODES) {
+      await send(page, load(`${mode}-1`, tutorial, mode));
+      const r = await waitPosted(page, 'runEnded', `${mode}-1`, 180000);
+      const title = await backendTitle(page);
+      check(`panel, backend ${mode}: trains the tutorial on ${mode}, says so`, r.status === 'finished' && r.backend === mode && r.historyLength === 200 && (await h.text(page, '#backend')) === mode && /as asked/.test(title), `${r.status} ${r.backend} ${r.historyLength} "${title}"`);
+      check(`panel, backend ${mode}: first and last loss within 1e-4 of the cpu engine's, same test accuracy`, Math.abs(r.firstLoss - cpu.firstLoss) <= 1e-4 && Math.abs(r.last.loss - cpu.last.loss) <= 1e-4 && r.last.testAccuracy === cpu.last.testAccuracy, `${r.firstLoss} ${r.last.loss} vs ${cpu.firstLoss} ${cpu.last.loss}`);
+    }
+    // Dropout: the GPU engines refuse it (its masks must be PyTorch's), and a forced one falls back saying why.
+    const drop = resolveConfig({ model: { dropout: 0.2 }, training: { epochs: 20 } });
+    await send(page, load('drop-1', drop, 'webgl2'));
+    const d = await waitPosted(page, 'runEnded', 'drop-1', 120000);
+    const dt = await backendTitle(page);
+    check('panel: webgl2 with dropout falls back, saying why', d.status === 'finished' && d.backend !== 'webgl2' && /webgl2 was asked for but dropout/.test(dt), `${d.backend} "${dt}"`);
+  });
+
+  await block('panel, auto', async () => {
+    // Which engine wins on SwiftShader is not the point: that auto timed them and says by how much.
+    const cfg = resolveConfig({ training: { epochs: 30 } });
+    await send(page, load('auto-1', cfg, 'auto'));
+    const r = await waitPosted(page, 'runEnded', 'auto-1', 180000);
+    const title = await backendTitle(page);
+    const m = /^(cpu|wasm|webgpu|webgl2|webgl): ([\d.]+)x faster than (cpu|wasm|webgpu|webgl2|webgl) for this network$/.exec(title);
+    check('panel, auto: measured the engines and says which runs and why', r.status === 'finished' && !!m && m[1] === r.backend && m[1] !== m[3] && Number(m[2]) >= 1, `${r.backend} "${title}"`);
+    console.log(`# auto on this machine: ${title}`);
+  });
+
+  await block('panel, 20 resets on webgl2', async () => {
+    // Each Reset makes a fresh engine and destroys the old GPU instance and its context: Chromium keeps at most
+    // 16 live WebGL contexts and loses the oldest (with a console warning) beyond that.
+    const cfg = resolveConfig({ training: { epochs: 100000 } });
+    const warnings = [];
+    page.on('console', (m) => { if (/Too many active WebGL contexts/i.test(m.text())) warnings.push(m.text()); });
+    await send(page, { ...load('reset-1', cfg, 'webgl2'), autoStart: false });
+    await h.waitText(page, '#state', 'idle', 60000);
+    let stepped = 0;
+    for (let i = 0; i < 20; i++) {
+      await page.click('#btn-step');
+      await h.waitText(page, '#epoch', 'Epoch 1 / 100000', 60000);
+      stepped++;
+      await page.click('#btn-reset');
+      await h.waitText(page, '#epoch', 'Epoch 0 / 100000', 60000);
+    }
+    await page.click('#btn-step');
+    await h.waitText(page, '#epoch', 'Epoch 1 / 100000', 60000);
+    await send(page, { type: 'control', action: 'stop' });
+    const r = await waitPosted(page, 'runEnded', 'reset-1', 60000);
+    check('panel: 20 resets on webgl2, each a fresh engine: no context piles up (no "too many contexts"), the run still trains', stepped === 20 && warnings.length === 0 && r.backend === 'webgl2' && r.historyLength === 1, `${stepped} steps, ${warnings.length} warnings, ${r.status} ${r.backend} ${r.historyLength}`);
+  });
+
+  await block('panel, webgpu unavailable', async () => {
+    // A Chromium without --enable-unsafe-webgpu has navigator.gpu but no adapter: a forced webgpu falls back.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-gpu-noflag-'));
+    const ctx = await chromium.launchPersistentContext(dir, { executablePath: h.CHROMIUM, headless: true, args: h.ARGS.filter((a) => a !== '--enable-unsafe-webgpu') });
+    try {
+      const p = await ctx.newPage();
+      await p.goto(`${origin}/panel?theme=dark`);
+      await p.waitForFunction(() => window.__posted && window.__posted.some((x) => x.msg.type === 'ready'), null, { timeout: 15000 });
+      await send(p, load('nogpu-1', resolveConfig({ training: { epochs: 5 } }), 'webgpu'));
+      const r = await waitPosted(p, 'runEnded', 'nogpu-1', 120000);
+      const title = await backendTitle(p);
+      check('panel: forced webgpu without an adapter trains on the next engine and says why', r.status === 'finished' && r.backend === 'webgl2' && /^webgl2: webgpu was asked for but no adapter/.test(title), `${r.backend} "${title}"`);
+    } finally {
+      await ctx.close().catch(() => {});
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   // A lost WebGL context / a destroyed WebGPU device: the next numbers are refused with the reason, not
   // read back as zeros.
