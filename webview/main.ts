@@ -14,6 +14,9 @@ import { ControlId, Controls, PanelMode, teachingPace } from './controls';
 import { Header } from './header';
 import { HostLink, ProgressThrottle } from './hostLink';
 import { Notices } from './notices';
+import { DiagnosesView } from './diagnosesView';
+import { diagnoseEnded } from '../src/core/diagnoses';
+import { buildDataset, DataSources } from '../src/core/data/dataset';
 import { readSaved, toSaved, viewFromSaved } from './persist';
 import { emptyView, ViewState } from './viewState';
 import { noMapReason, pastRunBoundary, sceneFromConfig, sceneFromReady } from './scene';
@@ -32,6 +35,8 @@ interface Session {
   endedSent: boolean;
   /** When the run first ran (performance.now()), for its wall time; null before. */
   wallStart: number | null;
+  /** The data's sources as loaded (a CSV's text), to rebuild the dataset for the diagnoses. */
+  sources: DataSources;
 }
 
 const host = new HostLink();
@@ -48,6 +53,7 @@ let paced = false;
 const controls = new Controls(app, onControl, onSpeed);
 app.appendChild(header.readout);
 const notices = new Notices(app, () => host.send({ type: 'train' }));
+const diagnosesView = new DiagnosesView(app);
 const views = document.createElement('div');
 views.className = 'views';
 app.appendChild(views);
@@ -96,6 +102,7 @@ function render(): void {
 function resetView(mode: PanelMode): void {
   Object.assign(view, { mode, epoch: 0, epochsPerSecond: 0, backend: null, classes: null, history: [], grid: null, diagnosis: null });
   notices.setDiagnosis(null);
+  diagnosesView.set([]);
   invalidate(true);
 }
 
@@ -211,6 +218,7 @@ function onEnded(s: Session, m: EndedReply): void {
   view.backend = m.backend;
   if (m.grid) view.grid = m.grid;
   showDiagnosis(m.status, m.diagnosis);
+  showDiagnoses(s, m);
   invalidate(!!m.grid);
   if (!s.endedSent) {
     s.endedSent = true;
@@ -230,6 +238,24 @@ function onEnded(s: Session, m: EndedReply): void {
     });
   }
   persistNow();
+}
+
+/**
+ * The chapter's troubleshooting for the run that ended (core/diagnoses.ts, as the host writes them to
+ * run.json): the data rebuilt here from the config (deterministic) and one probe of the final weights.
+ */
+function showDiagnoses(s: Session, m: EndedReply): void {
+  const params = Float32Array.from(m.params);
+  const history = m.history;
+  setTimeout(() => {
+    if (s !== session) return;
+    try {
+      const ds = buildDataset(s.config, s.sources);
+      diagnosesView.set(diagnoseEnded(s.config, ds, { history, status: m.status, diagnosis: m.diagnosis, params, modelEpoch: m.modelEpoch }));
+    } catch (e) {
+      console.warn('no diagnoses', e);
+    }
+  }, 0);
 }
 
 function onFailure(s: Session, message: string): void {
@@ -255,7 +281,7 @@ function sendControl(action: ControlAction): void {
 function load(m: LoadMessage): void {
   session?.worker?.terminate();
   progress.cancel();
-  const s: Session = { runToken: m.runToken, config: m.config, worker: null, queued: [], endedSent: false, wallStart: null };
+  const s: Session = { runToken: m.runToken, config: m.config, worker: null, queued: [], endedSent: false, wallStart: null, sources: m.sources ?? {} };
   // A model file's first run plays at the teaching pace (its epochs in a few seconds), unless the user chose a
   // speed for it; Full speed is one click away, and a choice is kept for the model file.
   if (!speedChosen && !paced) {

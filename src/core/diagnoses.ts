@@ -7,7 +7,7 @@
  */
 import type { NetworkConfig } from './config';
 import type { Dataset } from './data/dataset';
-import type { NetworkSpec } from './network';
+import { NetworkSpec, specFromConfig } from './network';
 import { probe, ProbeResult } from './probe';
 import type { EpochMetrics, TrainingStatus } from './trainer';
 
@@ -291,4 +291,18 @@ export class DiagnosisRecorder {
   finish(history: EpochMetrics[], status: TrainingStatus, trainerDiagnosis: string | null): Diagnosis[] {
     return diagnoseRun({ config: this.config, dataset: this.dataset, history, status, trainerDiagnosis, probes: this.probes });
   }
+}
+
+/**
+ * The diagnoses of a run known only by its end (the panel's report): the data, the curves, and one probe of
+ * the weights it ended with. The host writes these to run.json and the panel shows the same ones.
+ */
+export function diagnoseEnded(
+  config: NetworkConfig,
+  dataset: Dataset,
+  end: { history: EpochMetrics[]; status: TrainingStatus; diagnosis: string | null; params: ArrayLike<number>; modelEpoch: number },
+): Diagnosis[] {
+  const spec = specFromConfig(config, dataset.features, dataset.classes);
+  const probes: ProbeSample[] = end.params.length ? [{ epoch: end.modelEpoch, result: probe(spec, end.params, dataset, config.training.loss) }] : [];
+  return diagnoseRun({ config, dataset, history: end.history, status: end.status, trainerDiagnosis: end.diagnosis, probes });
 }

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { NetworkConfig } from '../core/config';
 import type { Dataset } from '../core/data/dataset';
+import { diagnoseEnded } from '../core/diagnoses';
 import { plainMessage } from '../core/excerpt';
 import { runId, runResult } from '../core/export/runRecord';
 import { RunFiles, runFiles } from '../core/export/runFiles';
@@ -32,9 +33,11 @@ export async function writeRun(modelFile: vscode.Uri, run: StartedRun, msg: RunE
   const createdAt = new Date();
   const id = runId(config.name, createdAt);
   const diagnosis = msg.diagnosis === null ? null : plainMessage(msg.diagnosis, 2000);
+  // The chapter's troubleshooting, from the host's own config and dataset and the checked report.
+  const diagnoses = diagnoseEnded(config, dataset, { history: msg.history, status: msg.status, diagnosis, params, modelEpoch: msg.modelEpoch });
   const files = runFiles(
     runResult(config, dataset, { history: msg.history, status: msg.status, diagnosis, modelEpoch: msg.modelEpoch, params, backend: msg.backend }),
-    { runId: id, createdAt, trainMs: msg.trainMs, wallMs: msg.wallMs, versions: { nnTrainer: version, vscode: vscode.version } },
+    { runId: id, createdAt, trainMs: msg.trainMs, wallMs: msg.wallMs, versions: { nnTrainer: version, vscode: vscode.version }, diagnoses },
     extra,
   );
   const folder = await writeRunFolder(parent.fsPath, id, files);

@@ -56,6 +56,28 @@ h.suite(async ({ page, open }) => {
     await p.close();
   });
 
+  // ---- diagnoses: a run built to cause one shows it, with the epoch and what to try; the tutorial shows none
+  await block('diagnoses', async () => {
+    const p = await open('dark');
+    await p.setViewportSize(VIEW);
+    await send(p, loadMsg('tok-diag-ok', tutorial, true));
+    await waitPosted(p, 'runEnded', 'tok-diag-ok');
+    await sleep(300);
+    const healthy = await p.evaluate(() => ({ hidden: document.getElementById('diagnoses').hidden, items: document.querySelectorAll('#diagnoses li').length }));
+    check('the tutorial\'s healthy run shows no diagnosis', healthy.hidden && healthy.items === 0, JSON.stringify(healthy));
+    await send(p, loadMsg('tok-diag-low', resolveConfig({ training: { optimizer: 'sgd', learningRate: 1e-5 } }), true));
+    await waitPosted(p, 'runEnded', 'tok-diag-low');
+    await p.waitForFunction(() => !document.getElementById('diagnoses').hidden, null, { timeout: 10000 });
+    const low = await p.evaluate(() => [...document.querySelectorAll('#diagnoses li')].map((li) => ({ kind: li.dataset.kind, text: li.textContent })));
+    check(
+      'a too-low learning rate shows "loss not decreasing" with its epoch and a rate to try',
+      low.length === 1 && low[0].kind === 'loss-not-decreasing' && /^epoch 1000 /.test(low[0].text) && /Try: The learning rate may be too low: try 0\.0001/.test(low[0].text),
+      JSON.stringify(low),
+    );
+    await p.screenshot({ path: path.join(OUT, 'teacher-dark-620-diagnosis.png') });
+    await p.close();
+  });
+
   for (const theme of ['dark', 'light', 'high-contrast']) {
     await block(`${theme}: half-editor layout`, async () => {
       const p = theme === 'dark' ? page : await open(theme);
