@@ -178,9 +178,10 @@ export class TrainingPanel extends Disposable {
       if (this.endMessageShown) return;
       this.endMessageShown = true;
       const show = msg.status === 'diverged' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-      void show(text, 'Open Results', 'Reveal Run Folder').then((choice) => {
+      void show(text, 'Open Results', 'Compare with Previous Run', 'Reveal Run Folder').then((choice) => {
         this.endMessageShown = false;
         if (choice === 'Open Results') void vscode.commands.executeCommand('nnTrainer.openRun', folder);
+        if (choice === 'Compare with Previous Run') void vscode.commands.executeCommand('nnTrainer.compareWithPrevious', folder);
         if (choice === 'Reveal Run Folder') void vscode.commands.executeCommand('nnTrainer.revealRunFolder', folder);
       });
     } catch (e) {
