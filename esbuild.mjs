@@ -2,6 +2,7 @@
 // external), and the webview's page and training worker (browser). One bundle per target: a webview cannot
 // load node_modules, and its CSP forbids importScripts, so each script must be self-contained.
 import * as esbuild from 'esbuild';
+import { execFileSync } from 'child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { editorSchema } from './scripts/editorSchema.mjs';
 
@@ -9,6 +10,7 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const watch = process.argv.includes('--watch');
 const common = {
   bundle: true,
+  loader: { '.wasm': 'binary' },
   sourcemap: true,
   minify: process.argv.includes('--minify'),
   logLevel: 'warning',
@@ -43,6 +45,18 @@ if (existsSync('test/browser/lib/gpuWorker.ts')) {
 // The browser benchmark's worker (scripts/bench-browser.mjs): every engine the panel registers, timed.
 if (existsSync('test/browser/lib/benchWorker.ts')) {
   targets.push({ entryPoints: ['test/browser/lib/benchWorker.ts'], outfile: 'out/test/browser/bench-worker.js', platform: 'browser', target: 'chrome120', format: 'iife' });
+}
+
+// The wasm engine's kernels (assembly/): AssemblyScript to dist/kernels.wasm (plain SIMD) and
+// dist/kernels.relaxed.wasm (relaxed SIMD), before the bundles: the worker bundle inlines both (esbuild's binary
+// loader: no fetch, nothing for the webview's CSP to refuse beyond 'wasm-unsafe-eval'); nn-train reads them.
+mkdirSync('dist', { recursive: true });
+if (existsSync('assembly/kernels.template.ts')) {
+  execFileSync(process.execPath, ['assembly/gen.mjs'], { stdio: 'inherit' });
+  const asc = 'node_modules/assemblyscript/bin/asc.js';
+  const flags = ['-O3', '--runtime', 'stub', '--noAssert', '--initialMemory', '2', '--enable', 'simd'];
+  execFileSync(process.execPath, [asc, 'assembly/kernels.ts', ...flags, '-o', 'dist/kernels.wasm'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [asc, 'assembly/kernels.relaxed.ts', ...flags, '--enable', 'relaxed-simd', '-o', 'dist/kernels.relaxed.wasm'], { stdio: 'inherit' });
 }
 
 for (const t of targets) {

@@ -64,9 +64,11 @@ def main():
     reps = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     train_seconds(800, [2, 10, 1], 50)  # warm-up
     tutorial = median([train_seconds(800, [2, 10, 1], 1000) for _ in range(reps)])
-    train_seconds(8192, [2, 128, 128, 1], 2)
-    large = median([train_seconds(8192, [2, 128, 128, 1], 5) / 5 for _ in range(reps)])
-    print(json.dumps({"torch": torch.__version__, "tutorialSeconds": tutorial, "largeEpochSeconds": large, "gridSeconds": grid_seconds()}))
+    train_seconds(6554, [2, 128, 128, 1], 2)
+    large = median([train_seconds(6554, [2, 128, 128, 1], 5) / 5 for _ in range(reps)])
+    train_seconds(100000, [2, 256, 256, 1], 1)
+    huge = median([train_seconds(100000, [2, 256, 256, 1], 1) for _ in range(3)])
+    print(json.dumps({"torch": torch.__version__, "tutorialSeconds": tutorial, "largeEpochSeconds": large, "hugeEpochSeconds": huge, "gridSeconds": grid_seconds()}))
 
 
 main()

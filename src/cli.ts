@@ -17,7 +17,12 @@ import { buildDataset, Dataset } from './core/data/dataset';
 import { parseJson } from './core/jsonText';
 import { runId, trainerResult } from './core/export/runRecord';
 import { fromLayerParams, specFromConfig } from './core/network';
-import { Trainer } from './core/trainer';
+import { Trainer, SyncEngine } from './core/trainer';
+import { chooseEngine, isBackendChoice, resolveBackend } from './core/backends/choice';
+import { cpuEngine } from './core/backends/cpu';
+import type { BackendChoice, EngineFactory } from './core/backends/engine';
+import { wasmEngine } from './core/backends/wasm';
+import { timeEngines } from './core/engineTiming';
 import { validateConfig, ValidateOptions } from './core/validate';
 import { modelSchema, nameFromFile, NetworkConfig } from './core/config';
 import { excerpt } from './core/excerpt';
@@ -42,7 +47,7 @@ const EPOCHS_MAX = (modelSchema as unknown as { properties: { training: { proper
 const USAGE = `nn-train ${VERSION}: train the network of a model file, with the same numbers as PyTorch.
 
 Usage:
-  nn-train train [--config FILE] [--out DIR] [--init MODEL.json] [--epochs N] [--allow-outside] [--quiet]
+  nn-train train [--config FILE] [--out DIR] [--init MODEL.json] [--epochs N] [--backend B] [--allow-outside] [--quiet]
       Trains and writes a run folder DIR/<run-id>/ (run.json, metrics.csv, model.json, boundary.svg);
       prints the folder's path as the last line. Without --config: the tutorial's network.
   nn-train data [--config FILE] [--allow-outside]
@@ -74,6 +79,8 @@ Options:
   --out DIR         parent folder of run folders (default: runs)
   --init MODEL.json start from these weights (model.json of a run, or PyTorch's, layout [out][in])
   --epochs N        override training.epochs (at most ${EPOCHS_MAX.toLocaleString('en-US')})
+  --backend B       auto, cpu or wasm (the model file's backend wins unless it is auto; default auto: the
+                    faster of cpu and wasm, timed on a few epochs of this run)
   --to FORMAT       export: pytorch, notebook, json, js or svg
   --data CSV        export: the CSV file a run trained on
   --allow-outside   read data.path and --init even outside the model file's folder and the current folder
@@ -90,6 +97,7 @@ interface Args {
   out: string;
   init?: string;
   epochs?: number;
+  backend?: BackendChoice;
   allowOutside: boolean;
   quiet: boolean;
   /** Run folders (compare, export). */
@@ -115,6 +123,11 @@ function parseArgs(argv: string[]): Args {
     } else if (a === '--to') args.to = value(i++, a);
     else if (a === '--data') args.data = value(i++, a);
     else if (a === '--init') args.init = value(i++, a);
+    else if (a === '--backend') {
+      const b = value(i++, a);
+      if (!isBackendChoice(b)) throw new UsageError(`--backend must be auto, cpu or wasm, got ${excerpt(b)}`);
+      args.backend = b;
+    }
     else if (a === '--epochs') {
       const n = Number(value(i++, a));
       if (!Number.isInteger(n) || n < 1) throw new UsageError(`--epochs must be a whole number >= 1, got ${excerpt(argv[i])}`);
@@ -230,6 +243,14 @@ async function loadInit(args: Args, config: NetworkConfig, features: number, cla
   }
 }
 
+/** The wasm engine's kernels, built next to this bundle by `npm run build` (dist/kernels*.wasm). */
+async function nodeEngines(): Promise<EngineFactory[]> {
+  const read = (f: string) => fs.readFile(path.join(__dirname, f)).then((b) => new Uint8Array(b), () => null);
+  const simd = (await read('kernels.wasm')) ?? (await read('../dist/kernels.wasm'));
+  const relaxed = (await read('kernels.relaxed.wasm')) ?? (await read('../dist/kernels.relaxed.wasm')) ?? undefined;
+  return [cpuEngine, wasmEngine(simd ? { simd, relaxed } : null, 'dist/kernels.wasm is missing (npm run build makes it)')];
+}
+
 async function train(args: Args): Promise<void> {
   const config = await loadConfig(args.config);
   if (args.epochs) config.training.epochs = args.epochs;
@@ -240,12 +261,16 @@ async function train(args: Args): Promise<void> {
   // Before training, not after it: a read-only disk or a --out that is a file must not cost the whole run.
   const parent = path.resolve(args.out);
   await prepareRunParent(parent, args.out);
-  const trainer = new Trainer(config, dataset, { initialParams });
+  // The engines nn-train has: cpu and wasm (one thread). Which one trains: the model file's backend unless auto,
+  // then --backend; auto times both on this run.
+  const choice = await chooseEngine(resolveBackend(config.backend, args.backend), await nodeEngines(), timeEngines(config, dataset, () => performance.now(), initialParams));
+  // Both engines nn-train has answer synchronously.
+  const trainer = (await Trainer.create(config, dataset, { initialParams, engine: choice.factory })) as unknown as Trainer<SyncEngine>;
   const total = config.training.epochs;
   const every = Math.max(1, Math.round(total / 10));
   const log = (s: string) => !args.quiet && process.stderr.write(s + '\n');
   log(describeData(config, dataset));
-  log(`Training ${config.name}: ${trainer.spec.sizes.join('-')} on ${dataset.trainIdx.length} points, ${config.training.optimizer} lr ${config.training.learningRate}, ${total} epochs (${trainer.engine.name} engine)`);
+  log(`Training ${config.name}: ${trainer.spec.sizes.join('-')} on ${dataset.trainIdx.length} points, ${config.training.optimizer} lr ${config.training.learningRate}, ${total} epochs (${trainer.engine.name} engine; ${choice.reason})`);
   const started = performance.now();
   // The chapter's troubleshooting: the network probed at 11 epochs (about 1% of the time), diagnosed at the end.
   const recorder = new DiagnosisRecorder(config, dataset, trainer.spec);

@@ -15,6 +15,8 @@ import { EpochMetrics, Trainer } from '../src/core/trainer';
 import type { EndStatus } from '../src/shared/protocol';
 import { BoundaryScene, boundaryPng } from './boundaryPicture';
 import { ENGINES, pickEngine } from './engines';
+// Registers the wasm engine (its bytes are inlined into this bundle).
+import './wasmEngine';
 import { enginesForRun, measureEngines } from './gpu/factories';
 import { mapperFor, sceneOf } from './scene';
 import type { ControlAction, FromWorkerMessage, GridValues, InitRequest, ToWorkerMessage, WorkerState } from './workerProtocol';
