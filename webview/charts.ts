@@ -205,3 +205,26 @@ export function accuracyChart(parent: HTMLElement): MetricChart {
     ],
   });
 }
+
+/** One probe's gradient norms, as a record the chart can draw (g[l]: layer l's norm). */
+export interface GradRecord {
+  epoch: number;
+  g: number[];
+}
+
+/**
+ * The gradient norm of each layer's weights over the run (log scale), sampled at frame time by the worker
+ * (core/probe.ts): lines far apart by orders of magnitude are vanishing or exploding gradients.
+ */
+export function gradientChart(parent: HTMLElement, layers: number): MetricChart {
+  const series: SeriesSpec[] = [];
+  for (let l = 0; l < layers; l++) {
+    series.push({
+      label: l === layers - 1 ? 'output' : `layer ${l + 1}`,
+      cls: `series-layer-${l % 6}`,
+      value: (m) => (m as unknown as GradRecord).g[l] ?? null,
+    });
+  }
+  return new MetricChart(parent, { id: 'gradient-chart', title: 'Gradient norm per layer', log: true, series });
+}
+

@@ -5,6 +5,9 @@
  */
 import type { Diagnosis } from '../src/core/diagnoses';
 
+/** Diagnoses of the data itself (epoch 0 means before training for them). */
+const DATA_KINDS = ['one-class', 'class-imbalance', 'feature-scales'];
+
 export class DiagnosesView {
   readonly element: HTMLElement;
   private readonly list: HTMLUListElement;
@@ -30,7 +33,7 @@ export class DiagnosesView {
       li.dataset.kind = d.kind;
       const when = document.createElement('span');
       when.className = 'diagnosis-epoch';
-      when.textContent = d.epoch > 0 ? `epoch ${d.epoch}` : 'data';
+      when.textContent = d.epoch > 0 ? `epoch ${d.epoch}` : DATA_KINDS.includes(d.kind) ? 'data' : 'from the start';
       // The divergence's own words are in the notice above; here only what to try.
       const what = document.createElement('span');
       what.className = 'diagnosis-message';

@@ -7,21 +7,24 @@
  * worker of an older session is ignored, so a quick second Train can never mix two runs.
  */
 import type { NetworkConfig } from '../src/core/config';
+import type { EpochMetrics } from '../src/core/trainer';
 import type { EndStatus, LoadMessage, ShowRunMessage, ToWebviewMessage } from '../src/shared/protocol';
 import { BoundaryView } from './boundaryView';
-import { accuracyChart, lossChart } from './charts';
+import { accuracyChart, GradRecord, gradientChart, lossChart, MetricChart } from './charts';
 import { ControlId, Controls, PanelMode, teachingPace } from './controls';
 import { Header } from './header';
 import { HostLink, ProgressThrottle } from './hostLink';
 import { Notices } from './notices';
 import { DiagnosesView } from './diagnosesView';
 import { diagnoseEnded } from '../src/core/diagnoses';
+import { specFromConfig } from '../src/core/network';
+import { probe } from '../src/core/probe';
 import { buildDataset, DataSources } from '../src/core/data/dataset';
 import { readSaved, toSaved, viewFromSaved } from './persist';
 import { emptyView, ViewState } from './viewState';
 import { noMapReason, pastRunBoundary, sceneFromConfig, sceneFromReady } from './scene';
 import { TrainingWorker } from './workerClient';
-import type { ControlAction, EndedReply, FrameReply, FromWorkerMessage, ReadyReply } from './workerProtocol';
+import type { ControlAction, EndedReply, FrameProbe, FrameReply, FromWorkerMessage, ReadyReply } from './workerProtocol';
 
 /** Least time between two saves of the panel's state while a run goes on. */
 const PERSIST_MS = 1000;
@@ -63,6 +66,20 @@ chartColumn.className = 'chart-column';
 views.appendChild(chartColumn);
 const loss = lossChart(chartColumn);
 const accuracy = accuracyChart(chartColumn);
+/** The gradient-norm chart, one line per layer (rebuilt when the number of layers changes); below the other two. */
+let gradients: MetricChart | null = null;
+/** The worker's probes of this run, in epoch order. */
+let probes: FrameProbe[] = [];
+
+function resetProbes(layers: number): void {
+  probes = [];
+  if (gradients && gradients.element.querySelectorAll('.line').length !== layers) {
+    gradients.element.remove();
+    gradients = null;
+  }
+  if (!gradients && layers > 0) gradients = gradientChart(chartColumn, layers);
+  gradients?.setVisible(false);
+}
 
 const progress = new ProgressThrottle((m) => host.send(m), 250);
 
@@ -93,6 +110,10 @@ function render(): void {
   accuracy.setVisible(!regression);
   loss.render(view.history);
   accuracy.render(view.history);
+  if (gradients) {
+    gradients.setVisible(probes.length > 1);
+    gradients.render(probes.map((p) => ({ epoch: p.epoch, g: p.gradNorms }) as GradRecord) as unknown as EpochMetrics[]);
+  }
   if (gridDirty) {
     gridDirty = false;
     boundary.setGrid(view.grid);
@@ -186,6 +207,8 @@ function onFrame(s: Session, m: FrameReply): void {
     s.wallStart = null;
   }
   for (const r of m.records) view.history.push(r);
+  if (m.reset) resetProbes(s.config.model.hidden.length + 1);
+  if (m.probe) probes.push(m.probe);
   if (s.wallStart === null && m.state === 'running') s.wallStart = performance.now();
   view.mode = m.state;
   view.epoch = m.epoch;
@@ -251,7 +274,13 @@ function showDiagnoses(s: Session, m: EndedReply): void {
     if (s !== session) return;
     try {
       const ds = buildDataset(s.config, s.sources);
-      diagnosesView.set(diagnoseEnded(s.config, ds, { history, status: m.status, diagnosis: m.diagnosis, params, modelEpoch: m.modelEpoch }));
+      const along = probes.map((p) => ({ epoch: p.epoch, result: p }));
+      diagnosesView.set(diagnoseEnded(s.config, ds, { history, status: m.status, diagnosis: m.diagnosis, params, modelEpoch: m.modelEpoch }, along));
+      // The final weights' probe ends the gradient chart (the worker's are throttled and may miss the end).
+      const spec = specFromConfig(s.config, ds.features, ds.classes);
+      const last = probe(spec, params, ds, s.config.training.loss);
+      if (!probes.length || probes[probes.length - 1].epoch < m.modelEpoch) probes.push({ epoch: m.modelEpoch, ...last });
+      invalidate();
     } catch (e) {
       console.warn('no diagnoses', e);
     }
@@ -290,6 +319,7 @@ function load(m: LoadMessage): void {
   } else if (!speedChosen) speed = null;
   controls.setSpeed(speed);
   session = s;
+  resetProbes(m.config.model.hidden.length + 1);
   view.runToken = m.runToken;
   view.modelFile = m.modelFile;
   view.config = m.config;

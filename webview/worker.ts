@@ -19,6 +19,7 @@ import { ENGINES, pickEngine } from './engines';
 import './wasmEngine';
 import { enginesForRun, measureEngines } from './gpu/factories';
 import { mapperFor, sceneOf } from './scene';
+import { FrameProber } from './frameProbe';
 import type { ControlAction, FromWorkerMessage, GridValues, InitRequest, ToWorkerMessage, WorkerState } from './workerProtocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -51,6 +52,7 @@ class Run {
   private trainMs = 0;
   private lastFrameAt = 0;
   private gridMs = 0;
+  private readonly prober = new FrameProber();
   /** Speed bookkeeping: epochs and wall time since the last frame while running, smoothed. */
   private rateEpoch = 0;
   private rateSince = 0;
@@ -172,6 +174,8 @@ class Run {
     }
     const records = this.pending;
     this.pending = [];
+    // The teaching block (frameProbe.ts): gradient norms and dead units of the current weights, throttled.
+    const probe = reset ? null : await this.prober.sample(this.trainer, this.dataset, this.config);
     this.lastFrameAt = performance.now();
     post(
       {
@@ -184,6 +188,7 @@ class Run {
         backend: this.engineName,
         grid,
         reset,
+        probe,
       },
       grid ? transferables(grid) : [],
     );

@@ -106,6 +106,16 @@ export interface FrameReply {
   grid: GridValues | null;
   /** The run was discarded: the page drops its history before applying `records` (which is then empty). */
   reset: boolean;
+  /** A look inside the network at this frame's weights (core/probe.ts), a few times a second at most. */
+  probe?: FrameProbe | null;
+}
+
+/** Per-layer gradient norms and dead-ReLU shares at one epoch, for the gradient chart and the diagnoses. */
+export interface FrameProbe {
+  epoch: number;
+  gradNorms: number[];
+  deadShare: (number | null)[];
+  dead: { dead: number; units: number }[];
 }
 
 /** The run ended: everything the host's run folder needs. */

@@ -301,8 +301,11 @@ export function diagnoseEnded(
   config: NetworkConfig,
   dataset: Dataset,
   end: { history: EpochMetrics[]; status: TrainingStatus; diagnosis: string | null; params: ArrayLike<number>; modelEpoch: number },
+  /** Probes taken along the way (the panel's, at frame time), before the final one. */
+  along: ProbeSample[] = [],
 ): Diagnosis[] {
   const spec = specFromConfig(config, dataset.features, dataset.classes);
-  const probes: ProbeSample[] = end.params.length ? [{ epoch: end.modelEpoch, result: probe(spec, end.params, dataset, config.training.loss) }] : [];
+  const probes: ProbeSample[] = [...along.filter((p) => p.epoch < end.modelEpoch)];
+  if (end.params.length) probes.push({ epoch: end.modelEpoch, result: probe(spec, end.params, dataset, config.training.loss) });
   return diagnoseRun({ config, dataset, history: end.history, status: end.status, trainerDiagnosis: end.diagnosis, probes });
 }

@@ -75,6 +75,24 @@ h.suite(async ({ page, open }) => {
       JSON.stringify(low),
     );
     await p.screenshot({ path: path.join(OUT, 'teacher-dark-620-diagnosis.png') });
+    // A deep sigmoid network: its gradient chart shows the first layer's norm orders of magnitude below the
+    // output's, and the diagnosis says so (from the probes the worker took at frame time and the final one).
+    const deep = resolveConfig({ model: { hidden: [10, 10, 10, 10, 10, 10, 10, 10], activation: 'sigmoid' }, training: { optimizer: 'sgd', learningRate: 0.01, epochs: 300 } });
+    // At 200 epochs/s the 300 epochs last at least 1.5 s on any machine: several probes (4 a second at most).
+    await p.selectOption('#speed', { label: '200 epochs/s' });
+    await send(p, loadMsg('tok-diag-deep', deep, true));
+    await waitPosted(p, 'runEnded', 'tok-diag-deep');
+    await p.waitForFunction(() => !document.getElementById('diagnoses').hidden, null, { timeout: 10000 });
+    await sleep(300);
+    const g = await p.evaluate(() => ({
+      kinds: [...document.querySelectorAll('#diagnoses li')].map((li) => li.dataset.kind),
+      chart: !!document.getElementById('gradient-chart') && !document.getElementById('gradient-chart').hidden,
+      lines: [...document.querySelectorAll('#gradient-chart path.line')].map((q) => (q.getAttribute('d') || '').length),
+      legend: [...document.querySelectorAll('#gradient-chart .legend-item')].map((e) => e.textContent),
+    }));
+    check('a deep sigmoid network: "vanishing gradients" shown, and a gradient chart with one line per layer (9), the start to the end', g.kinds.includes('vanishing-gradients') && g.chart && g.lines.length === 9 && g.lines.every((n) => n > 10) && g.legend[8] === 'output', JSON.stringify(g));
+    await p.locator('#gradient-chart').scrollIntoViewIfNeeded();
+    await p.screenshot({ path: path.join(OUT, 'teacher-dark-620-gradients.png'), fullPage: true });
     await p.close();
   });
 
