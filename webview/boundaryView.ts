@@ -34,6 +34,26 @@ function sample(idx: Int32Array, max: number): Int32Array {
   return out;
 }
 
+/**
+ * The grid as hard regions: two classes become p = 0 or 1 (the predicted class, by the same 0.5 rule), more
+ * classes their winner at full confidence; regression values are rounded to ten steps of their range.
+ */
+export function discretized(g: GridValues, classes: number): GridValues {
+  const v = g.values;
+  const out = new Float32Array(v.length);
+  if (classes === 0) {
+    let lo = Infinity, hi = -Infinity;
+    for (const x of v) {
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    const step = (hi - lo) / 10 || 1;
+    for (let i = 0; i < v.length; i++) out[i] = lo + Math.round((v[i] - lo) / step) * step;
+  } else if (g.classes) out.fill(1);
+  else for (let i = 0; i < v.length; i++) out[i] = v[i] >= 0.5 ? 1 : 0;
+  return { values: out, classes: g.classes };
+}
+
 export class BoundaryView {
   readonly element: HTMLElement;
   private readonly plot: HTMLElement;
@@ -46,6 +66,9 @@ export class BoundaryView {
   private grid: GridValues | null = null;
   private palette: Palette = themePalette();
   private plotSize = 0;
+  /** Playground's toggles: the map as hard regions (each cell its predicted class), and which points to show. */
+  private discretize = false;
+  private readonly toggles: Record<'discretize' | 'train' | 'test', HTMLInputElement>;
 
   constructor(parent: HTMLElement) {
     const section = select(parent).append('section').attr('class', 'card boundary').attr('id', 'boundary');
@@ -53,6 +76,28 @@ export class BoundaryView {
     const head = section.append('div').attr('class', 'card-head');
     head.append('h2').text('Decision boundary');
     this.legend = head.append('div').attr('class', 'legend').attr('id', 'boundary-legend').node()!;
+    const toggles = section.append('div').attr('class', 'map-toggles');
+    const toggle = (id: string, label: string, checked: boolean, title: string) => {
+      const l = toggles.append('label').attr('class', 'toggle').attr('title', title);
+      const input = l.append('input').attr('type', 'checkbox').attr('id', id).property('checked', checked).node()!;
+      l.append('span').text(label);
+      return input;
+    };
+    this.toggles = {
+      discretize: toggle('toggle-discretize', 'Discretize', false, 'Show each region in its predicted class, without the shades of confidence'),
+      train: toggle('toggle-train', 'Training data', true, 'Show the training points'),
+      test: toggle('toggle-test', 'Test data', true, 'Show the test points (held out: the network never trains on them)'),
+    };
+    this.toggles.discretize.addEventListener('change', () => {
+      this.discretize = this.toggles.discretize.checked;
+      this.paint();
+    });
+    const points = () => {
+      this.svg.selectAll('circle.pt.train').attr('display', this.toggles.train.checked ? null : 'none');
+      this.svg.selectAll('circle.pt.test').attr('display', this.toggles.test.checked ? null : 'none');
+    };
+    this.toggles.train.addEventListener('change', points);
+    this.toggles.test.addEventListener('change', points);
     this.note = section.append('p').attr('class', 'note').attr('id', 'boundary-note').node()!;
     const plot = section.append('div').attr('class', 'boundary-plot');
     this.plot = plot.node()!;
@@ -161,6 +206,8 @@ export class BoundaryView {
       .attr('cy', (i) => y(points.X[2 * i + 1]))
       .attr('r', TRAIN_RADIUS)
       .style('fill', (i) => (regression ? toCss(pointColour(this.palette, heat, points.y[i])) : null));
+    this.svg.selectAll('circle.pt.train').attr('display', this.toggles.train.checked ? null : 'none');
+    this.svg.selectAll('circle.pt.test').attr('display', this.toggles.test.checked ? null : 'none');
     this.paint();
   }
 
@@ -179,7 +226,7 @@ export class BoundaryView {
       this.small.width = size;
       this.small.height = size;
     }
-    this.small.getContext('2d')!.putImageData(gridImage(scene, this.grid, this.palette), 0, 0);
+    this.small.getContext('2d')!.putImageData(gridImage(scene, this.discretize ? discretized(this.grid, scene.heat.classes) : this.grid, this.palette), 0, 0);
     drawGridImage(ctx, this.small, size, 0, 0, w, h);
   }
 

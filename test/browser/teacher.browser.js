@@ -4,7 +4,7 @@
 'use strict';
 const path = require('path');
 const h = require('./lib/harness');
-const { OUT, check, block, resolveConfig, sleep, send, loadMsg, waitPosted } = h;
+const { OUT, check, block, resolveConfig, sleep, send, loadMsg, waitPosted, canvasStats } = h;
 const tutorial = resolveConfig({});
 const VIEW = { width: 620, height: 700 };
 
@@ -123,6 +123,28 @@ h.suite(async ({ page, open }) => {
         check('both curves name their x axis "epoch"', labels.epoch.length === 2 && labels.epoch.every((t) => t === 'epoch'), JSON.stringify(labels.epoch));
         const decades = labels.logTicks.length >= 2 && labels.logTicks.every((t) => /^(1|10|100|1000|0\.1|0\.01|0\.001|1e[-+]\d+)$/.test(t));
         check('the loss axis labels powers of ten only (1, 0.1, 0.01), with minor ticks between', decades && labels.minor > 0, JSON.stringify(labels));
+        // Playground's toggles: points hidden and shown, and the map as hard regions.
+        const shown = () => p.evaluate(() => ({
+          train: [...document.querySelectorAll('circle.pt.train')].filter((c) => c.getAttribute('display') !== 'none').length,
+          test: [...document.querySelectorAll('circle.pt.test')].filter((c) => c.getAttribute('display') !== 'none').length,
+        }));
+        const all = await shown();
+        await p.click('#toggle-train');
+        const noTrain = await shown();
+        await p.click('#toggle-test');
+        const none = await shown();
+        await p.click('#toggle-train');
+        await p.click('#toggle-test');
+        check('"Training data" and "Test data" hide and show their points (800 and 200)', all.train === 800 && all.test === 200 && noTrain.train === 0 && noTrain.test === 200 && none.test === 0 && (await shown()).train === 800, JSON.stringify({ all, noTrain, none }));
+        const soft = await canvasStats(p);
+        await p.click('#toggle-discretize');
+        await sleep(100);
+        const hard = await canvasStats(p);
+        await p.screenshot({ path: path.join(OUT, 'teacher-dark-620-discretized.png') });
+        await p.click('#toggle-discretize');
+        await sleep(100);
+        const back = await canvasStats(p);
+        check('"Discretize" paints hard regions (far fewer shades), and unticked the map comes back the same', hard.distinct * 2 < soft.distinct && back.hash === soft.hash, `${soft.distinct} -> ${hard.distinct}, back ${back.hash === soft.hash}`);
       }
       if (theme !== 'dark') await p.close();
     });
