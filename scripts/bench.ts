@@ -139,7 +139,7 @@ function torchTimes(): TorchTimes | string {
 /** What limits each engine, measured on this machine's kind (see README). */
 const LIMITS: Record<string, string> = {
   cpu: 'plain JS, float64 sums, scalar loops: the products at ~1 GFLOP/s',
-  wasm: 'one thread, f32x4 products (~5-7 GFLOP/s); loss, activations other than ReLU and the optimizer in JS over its memory',
+  wasm: 'one thread (no worker_threads yet), f32x4 products at ~8-11 GFLOP/s measured; loss, other activations and the optimizer in JS over its memory (O(rows x units), small beside the products)',
 };
 
 async function main(): Promise<void> {

@@ -115,7 +115,9 @@ h.suite(async ({ page, open, origin, log }) => {
     await waitText(page, '#epoch', 'Epoch 1 / 100000');
     await send(page, { type: 'control', action: 'stop' });
     const ended = await waitPosted(page, 'runEnded', 'tok-3');
-    check('Step after Reset starts from the initial weights (same first loss as the tutorial)', ended.historyLength === 1 && run1 && ended.firstLoss === run1.firstLoss, `${ended.historyLength} records, first loss ${ended.firstLoss} vs ${run1 && run1.firstLoss}`);
+    // auto may train the two runs on different engines (cpu's float64 sums, wasm's float32): the same weights give
+    // the same loss to float32 rounding (~1e-9 here), other weights differ by far more than 1e-6.
+    check('Step after Reset starts from the initial weights (same first loss as the tutorial)', ended.historyLength === 1 && run1 && (ended.firstLoss === run1.firstLoss || (ended.backend !== run1.backend && Math.abs(ended.firstLoss - run1.firstLoss) <= 1e-6)), `${ended.historyLength} records, first loss ${ended.firstLoss} vs ${run1 && run1.firstLoss}`);
     check('host Stop after one step: status stopped', ended.status === 'stopped', ended.status);
   });
 
