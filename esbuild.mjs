@@ -42,6 +42,10 @@ if (existsSync('test/browser/lib/product.ts')) {
 if (existsSync('test/browser/lib/gpuWorker.ts')) {
   targets.push({ entryPoints: ['test/browser/lib/gpuWorker.ts'], outfile: 'out/test/browser/gpu-worker.js', platform: 'browser', target: 'chrome120', format: 'iife' });
 }
+// The conformance suite's cases (test/conformance/cases.ts) on the GPU engines (test/browser/gpu.browser.js).
+if (existsSync('test/browser/lib/conformanceWorker.ts') && existsSync('test/conformance/cases.ts')) {
+  targets.push({ entryPoints: ['test/browser/lib/conformanceWorker.ts'], outfile: 'out/test/browser/conformance-worker.js', platform: 'browser', target: 'chrome120', format: 'iife' });
+}
 // The browser benchmark's worker (scripts/bench-browser.mjs): every engine the panel registers, timed.
 if (existsSync('test/browser/lib/benchWorker.ts')) {
   targets.push({ entryPoints: ['test/browser/lib/benchWorker.ts'], outfile: 'out/test/browser/bench-worker.js', platform: 'browser', target: 'chrome120', format: 'iife' });

@@ -7,7 +7,8 @@
 // machine with one, give Chromium's flags for it, which replace the SwiftShader ones:
 //   NN_BENCH_GPU_FLAGS="--use-angle=vulkan --enable-features=Vulkan --ignore-gpu-blocklist" npm run bench:browser
 //   NN_BENCH_GPU_FLAGS="--use-gl=egl --ignore-gpu-blocklist" npm run bench:browser
-// NN_BENCH_SIZES=tutorial,8192 picks sizes; CHROMIUM_BIN the browser; --if-chromium: skip quietly without one.
+// NN_BENCH_SIZES=tutorial,8192,100000 picks sizes, NN_BENCH_ENGINES=cpu,webgl2 engines; CHROMIUM_BIN the
+// browser; --if-chromium: skip quietly without one.
 import { createRequire } from 'module';
 import fs from 'fs';
 import os from 'os';
@@ -36,6 +37,7 @@ const SIZES = [
 const wanted = (process.env.NN_BENCH_SIZES || '').split(',').filter(Boolean);
 const sizes = wanted.length ? SIZES.filter((s) => wanted.includes(s.name)) : SIZES;
 
+const only = (process.env.NN_BENCH_ENGINES || '').split(',').filter(Boolean);
 const gpuFlags = (process.env.NN_BENCH_GPU_FLAGS || '').split(/\s+/).filter(Boolean);
 const args = [...(gpuFlags.length ? h.ARGS.filter((a) => !/swiftshader/.test(a)) : h.ARGS), '--enable-unsafe-webgpu', ...gpuFlags];
 
@@ -60,17 +62,17 @@ try {
       calls.get(e.data.id)(e.data);
       calls.delete(e.data.id);
     };
-    window.__bench = (size) => new Promise((resolve) => {
+    window.__bench = (size, only) => new Promise((resolve) => {
       const id = next++;
       calls.set(id, resolve);
-      w.postMessage({ id, size });
+      w.postMessage({ id, size, only: only.length ? only : undefined });
     });
   }, origin);
   console.log(`Chromium ${ctx.browser() ? ctx.browser().version() : ''} flags: ${args.join(' ')}`);
   console.log('');
   console.log('size                       engine   first epoch ms   ms/epoch   x cpu   grid ms   x cpu');
   for (const s of sizes) {
-    const reply = await page.evaluate((s) => window.__bench(s), s);
+    const reply = await page.evaluate(([s, only]) => window.__bench(s, only), [s, only]);
     if (reply.error) {
       console.log(`${s.name}: ${reply.error}`);
       continue;

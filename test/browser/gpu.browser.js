@@ -80,6 +80,34 @@ h.suite(async ({ page, origin }) => {
     });
   }
 
+  // ---- the conformance suite's cases (test/conformance), every epoch within the declared tolerance
+  for (const mode of MODES) {
+    await block(`${mode} conformance`, async () => {
+      const bundle = path.join(h.ROOT, 'out', 'test', 'browser', 'conformance-worker.js');
+      if (!fs.existsSync(path.join(h.ROOT, 'test', 'conformance', 'cases.ts'))) {
+        console.log('# no test/conformance/cases.ts in this checkout: the conformance cases are not run');
+        return;
+      }
+      check(`${mode} conformance: the cases' bundle is built`, fs.existsSync(bundle), 'node esbuild.mjs builds it from test/conformance/cases.ts');
+      if (!fs.existsSync(bundle)) return;
+      // Covered above or refused by design: the tutorial's 1000 epochs ran engine against engine; dropout is
+      // refused by the GPU engines (auto trains such runs elsewhere: checked in the panel below).
+      const rows = await page.evaluate(async ([origin, mode]) => {
+        const text = await (await fetch(`${origin}/out/test/browser/conformance-worker.js`)).text();
+        const w = new Worker(URL.createObjectURL(new Blob([text], { type: 'text/javascript' })));
+        const reply = await new Promise((resolve) => {
+          w.onmessage = (e) => resolve(e.data);
+          w.postMessage({ id: 0, mode, skip: ['tutorial', 'dropout'] });
+        });
+        w.terminate();
+        return reply.rows;
+      }, [origin, mode]);
+      for (const r of rows) {
+        check(`${mode} conformance ${r.name}: every epoch within abs ${TOL.abs} + rel ${TOL.rel}, same end`, !r.error && r.firstOutside === null && r.statusEngine === r.statusCpu && r.modelEpochEngine === r.modelEpochCpu, r.error || `${JSON.stringify(r.firstOutside)} worst abs ${r.worstAbs} ${r.statusEngine}/${r.statusCpu}`);
+      }
+    });
+  }
+
   // ---- the panel: the real worker picks and trains on the GPU engines
   // The tutorial's first 200 epochs (its full 1000 ran above, engine against engine).
   const tutorial = resolveConfig({ training: { epochs: 200 } });

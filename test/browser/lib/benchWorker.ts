@@ -8,6 +8,8 @@ import { resolveConfig } from '../../../src/core/config';
 import { buildDataset } from '../../../src/core/data/dataset';
 import { Trainer } from '../../../src/core/trainer';
 import { ENGINES } from '../../../webview/engines';
+// The wasm engine registers itself on import, as the panel's worker imports it.
+import '../../../webview/wasmEngine';
 
 const scope = self as unknown as { postMessage(m: unknown): void; onmessage: ((e: MessageEvent) => void) | null };
 
