@@ -108,7 +108,9 @@ describe('divergence through nn-train: the run folder holds the last good weight
 
   it('sgd lr 100: status diverged, and model.json reloaded with --init trains on from the recorded loss', () => {
     writeFileSync(path.join(dir, 'hot.nn.json'), JSON.stringify({ training: { optimizer: 'sgd', learningRate: 100, epochs: 200 } }));
-    const r = nnTrain(['train', '--config', 'hot.nn.json', '--quiet'], dir);
+    // The CPU engine for both runs (auto would time the engines and might pick another one for one run): the check
+    // below is to the last bit.
+    const r = nnTrain(['train', '--config', 'hot.nn.json', '--backend', 'cpu', '--quiet'], dir);
     assert.equal(r.code, 3, r.err);
     const folder = path.join(dir, r.out.trim());
     const run = JSON.parse(readFileSync(path.join(folder, 'run.json'), 'utf8'));
@@ -125,7 +127,7 @@ describe('divergence through nn-train: the run folder holds the last good weight
     // The forward pass of the saved weights is what the next epoch recorded: history[modelEpoch] (epoch
     // modelEpoch + 1, kept in the history because its loss was finite; the rule fired one epoch later).
     // Same float32 weights, same data, same code: the two losses are equal to the last bit.
-    const again = nnTrain(['train', '--config', 'hot.nn.json', '--init', path.join(r.out.trim(), 'model.json'), '--epochs', '1', '--quiet', '--out', 'again'], dir);
+    const again = nnTrain(['train', '--config', 'hot.nn.json', '--init', path.join(r.out.trim(), 'model.json'), '--epochs', '1', '--backend', 'cpu', '--quiet', '--out', 'again'], dir);
     const rerun = JSON.parse(readFileSync(path.join(dir, again.out.trim(), 'run.json'), 'utf8'));
     assert.ok(Number.isFinite(rerun.history[0].loss), 'a finite loss at epoch 1');
     assert.equal(run.history[modelEpoch].epoch, modelEpoch + 1);
