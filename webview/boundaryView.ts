@@ -20,7 +20,7 @@ export type { BoundaryScene } from './boundaryPicture';
 const MAX_SVG_POINTS = 4000;
 const MARGIN = { top: 8, right: 10, bottom: 38, left: 50 };
 /** The smallest map worth drawing; below it the panel scrolls rather than shrink the map further. */
-const MIN_PLOT = 160;
+const MIN_PLOT = 110;
 /** What the title, controls, numbers and the map card's head take above the plot, about. */
 const HEADER_ALLOWANCE = 250;
 const MAX_PLOT = 560;

@@ -112,7 +112,7 @@ export class MetricChart {
   /** Redraws from the whole history (cheap: at most MAX_POINTS per line). */
   render(history: EpochMetrics[]): void {
     if (this.element.hidden) return;
-    const width = Math.max(200, this.element.clientWidth - 2 * 10);
+    const width = Math.max(150, this.element.clientWidth - 2 * 10);
     // As tall as a chart reads well for its width: short beside the map in a narrow panel, taller when wide.
     const height = Math.round(Math.min(MAX_HEIGHT, Math.max(MIN_HEIGHT, width * 0.5)));
     const innerW = width - MARGIN.left - MARGIN.right;
