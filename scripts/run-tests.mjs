@@ -75,6 +75,8 @@ const closingLine = (out) => {
 
 const ok = (await step('typecheck (each layer its own project: tsc -b)', 'npx', ['tsc', '-b'])) && (await step('build', 'node', ['esbuild.mjs']));
 if (ok) {
+  // Debian's PyTorch, scikit-learn and matplotlib for the export tests (quick when present).
+  await step('install the Python test packages', 'bash', ['scripts/install-python-deps.sh']);
   await suite('unit', 'npx', ['mocha', '--reporter', 'spec'], mochaCounts);
   // Chromium (and code-server, for the workbench suites) before the first browser test; quick when present.
   await step('install Chromium and code-server', 'bash', ['scripts/e2e/install-code-server.sh']);
