@@ -5,18 +5,12 @@
 import type { EpochMetrics } from '../src/core/trainer';
 import type { PanelMode } from './controls';
 import { formatAccuracy, formatEpoch, formatLoss, formatRate } from './format';
+import type { ViewState } from './viewState';
 
-export interface HeaderValues {
-  modelFile: string | null;
-  mode: PanelMode;
-  epoch: number;
-  epochs: number;
-  epochsPerSecond: number;
-  backend: string | null;
-  /** Why that engine (shown as the engine's tooltip). */
-  backendReason?: string | null;
+/** What the header shows: the view's own fields, and the latest epoch's record. */
+export type HeaderValues = Pick<ViewState, 'modelFile' | 'mode' | 'epoch' | 'epochs' | 'epochsPerSecond' | 'backend' | 'backendReason'> & {
   latest: EpochMetrics | null;
-}
+};
 
 /** What each mode reads as in the state badge. */
 const MODE_TEXT: Record<PanelMode, string> = {

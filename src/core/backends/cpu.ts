@@ -14,6 +14,7 @@ import { layout, LayerLayout } from '../network';
 import { createOptimizer, Optimizer } from '../optimizers';
 import { TorchGenerator } from '../random';
 import type { EngineFactory, EngineOptions, EpochNumbers, PreparedInputs, Precision, Snapshot, TrainingEngine } from './engine';
+import { epochSteps } from './epochSteps';
 
 /** Mean loss and number of right predictions over a set of rows. */
 export interface Evaluation {
@@ -138,21 +139,7 @@ export class CpuBackend implements TrainingEngine {
    */
   runEpoch(order: Int32Array | null, batchSize: number): void {
     if (this.pending.length === 0) this.pendingTheta = [Float32Array.from(this.theta)];
-    const n = this.o.train.n;
-    let loss: number;
-    if (!order || batchSize <= 0) loss = this.step(null);
-    else {
-      // The caller may reuse `order`: the batches are views of our own copy.
-      const own = this.epochOrder;
-      own.set(order);
-      let sum = 0;
-      for (let start = 0; start < n; start += batchSize) {
-        const batch = own.subarray(start, Math.min(n, start + batchSize));
-        sum += this.step(batch) * batch.length;
-      }
-      // The epoch's loss is the mean over its points of each step's loss.
-      loss = sum / n;
-    }
+    const loss = epochSteps(order, batchSize, this.o.train.n, this.epochOrder, (batch) => this.step(batch));
     const te = this.evaluate('test');
     const trainCorrect = this.evaluate('train', false).correct;
     this.pending.push({ loss, testLoss: te.loss, trainCorrect, testCorrect: te.correct });

@@ -21,6 +21,7 @@ import { layout, LayerLayout } from '../network';
 import { createOptimizer, Optimizer } from '../optimizers';
 import { TorchGenerator } from '../random';
 import type { EngineFactory, EngineOptions, EpochNumbers, PreparedInputs, Precision, Snapshot, TrainingEngine } from './engine';
+import { epochSteps } from './epochSteps';
 
 // core has neither DOM nor Node types: the little of the WebAssembly JS API this engine uses.
 declare const WebAssembly: {
@@ -316,19 +317,7 @@ export class WasmEngine implements TrainingEngine {
 
   runEpoch(order: Int32Array | null, batchSize: number): void {
     if (this.pending.length === 0) this.pendingTheta = [this.getParams()];
-    const n = this.o.train.n;
-    let loss: number;
-    if (!order || batchSize <= 0) loss = this.step(null);
-    else {
-      const own = this.epochOrder;
-      own.set(order);
-      let sum = 0;
-      for (let start = 0; start < n; start += batchSize) {
-        const batch = own.subarray(start, Math.min(n, start + batchSize));
-        sum += this.step(batch) * batch.length;
-      }
-      loss = sum / n;
-    }
+    const loss = epochSteps(order, batchSize, this.o.train.n, this.epochOrder, (batch) => this.step(batch));
     const te = this.evaluate('test');
     // Last, as in the CPU engine: on the full batch it doubles as the next epoch's forward pass.
     const trainCorrect = this.evaluate('train', false).correct;
