@@ -19,7 +19,15 @@ import { trainSweepCommand } from './sweepCommand';
 import { prepareRun } from './prepareRun';
 import { PanelHost, TrainingPanel } from './trainingPanel';
 
-export function activate(context: vscode.ExtensionContext): void {
+/**
+ * What activate returns: for the extension-host tests, a message delivered to a model file's training panel
+ * as if its page had posted it (the same parse and handling), and the panel's answer.
+ */
+export interface NnTrainerApi {
+  panelMessage(modelFile: vscode.Uri, message: unknown): Promise<unknown>;
+}
+
+export function activate(context: vscode.ExtensionContext): NnTrainerApi {
   const version = String(context.extension.packageJSON.version);
   const sub = <T extends vscode.Disposable>(d: T): T => {
     context.subscriptions.push(d);
@@ -227,6 +235,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // A model file opened in an editor becomes the one the Model view shows.
   if (isModelFile(vscode.window.activeTextEditor?.document.uri)) active.set(vscode.window.activeTextEditor!.document.uri);
+  return { panelMessage: async (modelFile, message) => panels.get(modelFile.toString())?.receive(message) };
 }
 
 /** A node of the Runs view. */

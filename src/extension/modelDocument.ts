@@ -65,13 +65,26 @@ function rangeOf(doc: vscode.TextDocument, root: jsonc.Node, path: (string | num
 
 /** Sets (or, with `undefined`, removes) the value at `path` through a workspace edit, so undo works. */
 export async function editModel(uri: vscode.Uri, path: (string | number)[], value: unknown): Promise<boolean> {
+  return editModelValues(uri, [{ path, value }]);
+}
+
+/**
+ * Several values set (or removed) in one workspace edit, so one undo takes them all back: each change is
+ * made on the text in turn (jsonc keeps everything else as written), then the span that differs is replaced.
+ */
+export async function editModelValues(uri: vscode.Uri, changes: { path: (string | number)[]; value: unknown }[]): Promise<boolean> {
   const doc = await vscode.workspace.openTextDocument(uri);
   const text = doc.getText();
   const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-  const edits = jsonc.modify(text, path, value, { formattingOptions: { insertSpaces: true, tabSize: 2, eol } });
-  if (!edits.length) return true;
+  let next = text;
+  for (const c of changes) next = jsonc.applyEdits(next, jsonc.modify(next, c.path, c.value, { formattingOptions: { insertSpaces: true, tabSize: 2, eol } }));
+  if (next === text) return true;
+  let start = 0;
+  while (start < text.length && start < next.length && text[start] === next[start]) start++;
+  let end = 0;
+  while (end < text.length - start && end < next.length - start && text[text.length - 1 - end] === next[next.length - 1 - end]) end++;
   const we = new vscode.WorkspaceEdit();
-  for (const e of edits) we.replace(uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.content);
+  we.replace(uri, new vscode.Range(doc.positionAt(start), doc.positionAt(text.length - end)), next.slice(start, next.length - end));
   const applied = await vscode.workspace.applyEdit(we);
   // The file is the source of truth for `nn-train` too: save, as a settings editor would.
   if (applied) await doc.save();

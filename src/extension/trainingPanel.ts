@@ -8,10 +8,12 @@ import * as vscode from 'vscode';
 import { resolveBackend } from '../core/backends/choice';
 import { nameFromFile, NetworkConfig, settleCsvLoss } from '../core/config';
 import { plainMessage } from '../core/excerpt';
-import { FromWebviewMessage, jsonEqual, LoadMessage, parseFromWebview, RunEndedMessage, RunTokens, ToWebviewMessage } from '../shared/protocol';
+import { validateConfig } from '../core/validate';
+import { editChanges, editProblem, withChanges } from '../shared/panelEdits';
+import { EditMessage, EditResultMessage, FileConfigMessage, FromWebviewMessage, jsonEqual, LoadMessage, parseFromWebview, RunEndedMessage, RunTokens, ToWebviewMessage } from '../shared/protocol';
 import { Disposable } from './disposable';
 import { localRoots, panelHtml } from './html';
-import { readModel } from './modelDocument';
+import { editModelValues, readModel } from './modelDocument';
 import { PreparedRun, prepareRun } from './prepareRun';
 import { displayPath } from './modelFiles';
 import { RunProgress, TrainingStatusBar } from './progress';
@@ -40,6 +42,9 @@ export class TrainingPanel extends Disposable {
   private queued: ToWebviewMessage[] = [];
   private progress: RunProgress | undefined;
   private configCheck: ReturnType<typeof setTimeout> | undefined;
+  private fileCheck: ReturnType<typeof setTimeout> | undefined;
+  /** The panel's edits, one after another: each reads the file as the one before it left it. */
+  private edits: Promise<unknown> = Promise.resolve();
   /** Whether this model file's "Run finished" message is still on screen: one at a time per model file. */
   private endMessageShown = false;
   /** Whether a run is under way (started and not yet ended). */
@@ -72,6 +77,10 @@ export class TrainingPanel extends Disposable {
     this._register(vscode.workspace.onDidSaveTextDocument((d) => this.maybeConfigChanged(d.uri)));
     const watcher = this._register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(modelFile, '..'), modelFile.path.split('/').pop()!)));
     this._register(watcher.onDidChange(() => this.maybeConfigChanged(modelFile)));
+    // The panel's settings follow the file as it is in the editor: typed, edited by the Model view or the
+    // panel, or undone (an undo does not save, so it is seen here and not by the two above).
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => e.document.uri.toString() === modelFile.toString() && this.fileChanged()));
+    this._register(watcher.onDidChange(() => this.fileChanged()));
   }
 
   reveal(): void {
@@ -128,7 +137,8 @@ export class TrainingPanel extends Disposable {
     return { title: 'Show Training Panel', command: 'nnTrainer.train', arguments: [this.modelFile, { revealOnly: true }] };
   }
 
-  private async receive(raw: unknown): Promise<void> {
+  /** Handles a message of the panel; returns the answer posted to it, if any (an edit's result). */
+  async receive(raw: unknown): Promise<ToWebviewMessage | undefined> {
     const msg: FromWebviewMessage | null = parseFromWebview(raw);
     if (!msg) return; // not one of ours: ignored, never acted on
     switch (msg.type) {
@@ -137,8 +147,15 @@ export class TrainingPanel extends Disposable {
         for (const m of this.queued.splice(0)) void this.panel.webview.postMessage(m);
         return;
       case 'train':
-        await this.train(true);
+        await this.train(msg.autoStart !== false);
         return;
+      case 'edit': {
+        const done = this.edits.then(() => this.edit(msg));
+        this.edits = done.catch(() => undefined);
+        const result = await done;
+        this.post(result);
+        return result;
+      }
       case 'progress':
         if (!this.tokens.isCurrent(msg.runToken)) return;
         if (!this.progress && msg.state === 'running' && this.loaded) this.startProgress(this.loaded.config);
@@ -191,6 +208,40 @@ export class TrainingPanel extends Disposable {
     }
   }
 
+  /**
+   * Writes a setting changed in the panel into the model file, or says why not and writes nothing: the value
+   * must meet the schema's rules for it, and the whole file as it would be must validate (a test share that
+   * leaves no training point is refused here). One workspace edit, saved: undo takes it back.
+   */
+  private async edit(msg: EditMessage): Promise<EditResultMessage> {
+    const refuse = (problem: string): EditResultMessage => ({ type: 'editResult', setting: msg.setting, problem });
+    try {
+      const read = readModel(await vscode.workspace.openTextDocument(this.modelFile));
+      if (!read.ok) return refuse(`Fix the model file first: ${read.problems[0].message}`);
+      const problem = editProblem(msg, read.config);
+      if (problem) return refuse(problem);
+      const changes = editChanges(read.raw, msg);
+      const after = validateConfig(withChanges(read.raw, changes));
+      if (!after.ok) return refuse(after.problems[0].message);
+      if (!(await editModelValues(this.modelFile, changes))) return refuse(`VS Code did not apply the edit to ${displayPath(this.modelFile)}`);
+      return { type: 'editResult', setting: msg.setting, problem: null };
+    } catch (e) {
+      return refuse(`The model file could not be edited: ${(e as Error).message}`);
+    }
+  }
+
+  /** The file changed (in the editor or on disk): send the panel its config, soon (typing changes it often). */
+  private fileChanged(): void {
+    clearTimeout(this.fileCheck);
+    this.fileCheck = setTimeout(async () => {
+      const read = readModel(await vscode.workspace.openTextDocument(this.modelFile));
+      const loaded = this.loaded;
+      const now = read.ok ? settleCsvLoss(nameFromFile(read.config, read.raw, this.modelFile.path), read.raw, loaded?.dataset.classes ?? Infinity) : null;
+      const differs = !!now && !!loaded && !jsonEqual({ ...now, backend: null }, { ...loaded.config, backend: null });
+      this.post({ type: 'fileConfig', config: now, problems: read.ok ? [] : read.problems.map((p) => p.message), differs } satisfies FileConfigMessage);
+    }, 150);
+  }
+
   /** After a save or an outside change of the model file, tell the panel so it can offer a restart. */
   private maybeConfigChanged(uri: vscode.Uri): void {
     if (uri.toString() !== this.modelFile.toString() || !this.loaded) return;
@@ -209,6 +260,7 @@ export class TrainingPanel extends Disposable {
   override dispose(): void {
     if (this.isDisposed) return;
     clearTimeout(this.configCheck);
+    clearTimeout(this.fileCheck);
     const wasTraining = this.training;
     this.endProgress();
     if (wasTraining) void vscode.window.showWarningMessage(`Training of ${displayPath(this.modelFile)} stopped: its panel was closed. No run was saved.`);

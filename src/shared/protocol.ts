@@ -9,6 +9,7 @@ import type { DataSources } from '../core/data/dataset';
 import { MAX_EPOCHS } from '../core/limits';
 import { layout, LayerParams, specFromConfig } from '../core/network';
 import type { EpochMetrics, TrainingStatus } from '../core/trainer';
+import { EXTRA_FEATURES, isPanelSetting, MAX_LAYERS, PanelSetting, PanelValue } from './panelEdits';
 
 export type EndStatus = Exclude<TrainingStatus, 'running'>;
 export const END_STATUSES: readonly EndStatus[] = ['finished', 'early-stopped', 'diverged', 'stopped'];
@@ -80,7 +81,28 @@ export interface ShowRunMessage {
   sources: DataSources;
 }
 
-export type ToWebviewMessage = LoadMessage | ControlMessage | ConfigChangedMessage | RunSavedMessage | RunSaveFailedMessage | ShowRunMessage;
+/**
+ * The model file as it is now in the editor (saved or not), after any change: edited by hand, by the Model
+ * view, by the panel, or undone. The panel's settings show it.
+ */
+export interface FileConfigMessage {
+  type: 'fileConfig';
+  /** The file's config as a run would take it, or null when the file is not valid. */
+  config: NetworkConfig | null;
+  /** Why the file is not valid (empty when it is). */
+  problems: string[];
+  /** Whether training with the file now would train another model than the panel's run. */
+  differs: boolean;
+}
+
+/** The host's answer to an `edit`: written (problem null), or refused with why, for the control's message. */
+export interface EditResultMessage {
+  type: 'editResult';
+  setting: PanelSetting;
+  problem: string | null;
+}
+
+export type ToWebviewMessage = LoadMessage | ControlMessage | ConfigChangedMessage | RunSavedMessage | RunSaveFailedMessage | ShowRunMessage | FileConfigMessage | EditResultMessage;
 
 // ---------------------------------------------------------------- webview -> host
 
@@ -92,6 +114,18 @@ export interface ReadyMessage {
 /** The user pressed Train (or Restart): the host re-reads and validates the model file, then sends `load`. */
 export interface TrainRequestMessage {
   type: 'train';
+  /** false: load the run without starting it (the panel's settings changed before its run began). */
+  autoStart?: false;
+}
+
+/**
+ * A setting changed in the panel's controls: the host checks it with the model file's rules and writes it
+ * into the file with a workspace edit (undo works), then answers with `editResult`.
+ */
+export interface EditMessage {
+  type: 'edit';
+  setting: PanelSetting;
+  value: PanelValue;
 }
 
 /** Progress of the current run, at most a few times a second. */
@@ -146,7 +180,7 @@ export interface PanelErrorMessage {
   message: string;
 }
 
-export type FromWebviewMessage = ReadyMessage | TrainRequestMessage | ProgressMessage | RunEndedMessage | RunDiscardedMessage | PanelErrorMessage;
+export type FromWebviewMessage = ReadyMessage | TrainRequestMessage | EditMessage | ProgressMessage | RunEndedMessage | RunDiscardedMessage | PanelErrorMessage;
 
 // ---------------------------------------------------------------- checks of what the webview sends
 //
@@ -222,8 +256,11 @@ export function parseFromWebview(raw: unknown): FromWebviewMessage | null {
   if (!isObj(raw) || !isStr(raw.type, 32)) return null;
   switch (raw.type) {
     case 'ready':
-    case 'train':
       return { type: raw.type };
+    case 'train':
+      return raw.autoStart === false ? { type: 'train', autoStart: false } : { type: 'train' };
+    case 'edit':
+      return edit(raw);
     case 'progress': {
       if (!isToken(raw.runToken) || (raw.state !== 'running' && raw.state !== 'paused') || !isCount(raw.epoch) || !isCount(raw.epochs)) return null;
       const m = raw.metrics === null ? null : metrics(raw.metrics);
@@ -239,6 +276,36 @@ export function parseFromWebview(raw: unknown): FromWebviewMessage | null {
       return { type: 'error', runToken: raw.runToken, message: raw.message };
     default:
       return null;
+  }
+}
+
+/** A width of a hidden layer: far beyond any real one is refused here, the schema's bound by the host. */
+const MAX_EDIT_NUMBER = 1e12;
+const MAX_EDIT_TEXT = 32;
+
+/**
+ * An edit rebuilt from its two fields, or null: a known setting, and a value of the one shape that setting
+ * takes (a finite number; a short name; a list of at most MAX_LAYERS whole widths; a list of known extra
+ * features, each once). Ranges are the schema's, checked by the host (panelEdits.editProblem, then the whole
+ * file's validation) so that a refusal can say which rule was broken.
+ */
+function edit(raw: Obj): EditMessage | null {
+  const { setting, value } = raw;
+  if (!isPanelSetting(setting)) return null;
+  const number = (v: unknown): v is number => isFin(v) && Math.abs(v) <= MAX_EDIT_NUMBER;
+  switch (setting) {
+    case 'data.kind':
+    case 'model.activation':
+      return isStr(value, MAX_EDIT_TEXT) ? { type: 'edit', setting, value } : null;
+    case 'model.hidden':
+      if (!Array.isArray(value) || value.length > MAX_LAYERS || !value.every((w) => Number.isInteger(w) && number(w))) return null;
+      return { type: 'edit', setting, value: [...(value as number[])] };
+    case 'data.extraFeatures':
+      if (!Array.isArray(value) || value.length > EXTRA_FEATURES.length || !value.every((f) => typeof f === 'string' && EXTRA_FEATURES.includes(f))) return null;
+      if (new Set(value).size !== value.length) return null;
+      return { type: 'edit', setting, value: [...(value as string[])] };
+    default:
+      return number(value) ? { type: 'edit', setting, value } : null;
   }
 }
 

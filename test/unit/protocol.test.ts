@@ -218,3 +218,55 @@ describe('RunTokens: each run report is taken once', () => {
     assert.strictEqual(tokens.isCurrent(null), false);
   });
 });
+
+describe('parseFromWebview: the panel\'s edit message (a setting changed in its controls)', () => {
+  it('keeps a known setting with a value of its shape, and nothing else the message carries', () => {
+    assert.deepStrictEqual(parse({ type: 'edit', setting: 'training.learningRate', value: 0.03, extra: 'x', runToken: TOKEN }), { type: 'edit', setting: 'training.learningRate', value: 0.03 });
+    assert.deepStrictEqual(parse({ type: 'edit', setting: 'model.hidden', value: [8, 4] }), { type: 'edit', setting: 'model.hidden', value: [8, 4] });
+    assert.deepStrictEqual(parse({ type: 'edit', setting: 'model.hidden', value: [] }), { type: 'edit', setting: 'model.hidden', value: [] });
+    assert.deepStrictEqual(parse({ type: 'edit', setting: 'data.extraFeatures', value: ['x1^2', 'sin(x2)'] }), { type: 'edit', setting: 'data.extraFeatures', value: ['x1^2', 'sin(x2)'] });
+    assert.deepStrictEqual(parse({ type: 'edit', setting: 'data.kind', value: 'moons' }), { type: 'edit', setting: 'data.kind', value: 'moons' });
+    assert.deepStrictEqual(parse({ type: 'edit', setting: 'training.batchSize', value: 0 }), { type: 'edit', setting: 'training.batchSize', value: 0 });
+    // A bound the schema sets (learning rate > 0) is the host's to refuse with its message: the shape is right.
+    assert.deepStrictEqual(parse({ type: 'edit', setting: 'training.learningRate', value: -1 }), { type: 'edit', setting: 'training.learningRate', value: -1 });
+  });
+
+  it('refuses an unknown or missing setting: only the panel\'s own settings can be edited', () => {
+    for (const setting of ['training.epochs', 'backend', 'name', 'data.path', 'training.learningRate.x', '__proto__', '', undefined, 3, ['model', 'hidden']]) {
+      assert.strictEqual(parse({ type: 'edit', setting, value: 1 }), null, String(setting));
+    }
+  });
+
+  it('refuses a value of the wrong shape or beyond its bounds', () => {
+    const bad: [string, unknown][] = [
+      ['training.learningRate', '0.1'],
+      ['training.learningRate', null],
+      ['training.learningRate', 1e13],
+      ['training.learningRate', [0.1]],
+      ['training.batchSize', { n: 1 }],
+      ['data.noise', true],
+      ['data.kind', 7],
+      ['data.kind', 'x'.repeat(33)],
+      ['model.activation', ['relu']],
+      ['model.hidden', 10],
+      ['model.hidden', [10.5]],
+      ['model.hidden', ['10']],
+      ['model.hidden', [1e13]],
+      ['model.hidden', new Array(33).fill(1)],
+      ['data.extraFeatures', ['x1^3']],
+      ['data.extraFeatures', ['x1^2', 'x1^2']],
+      ['data.extraFeatures', 'x1^2'],
+    ];
+    for (const [setting, value] of bad) assert.strictEqual(parse({ type: 'edit', setting, value }), null, `${setting} ${JSON.stringify(value)}`);
+    assert.strictEqual(parse({ type: 'edit', setting: 'model.hidden' }), null, 'no value');
+    // NaN and Infinity never arrive as numbers through JSON, but a message object may hold them.
+    assert.strictEqual(parseFromWebview({ type: 'edit', setting: 'training.learningRate', value: NaN }), null);
+    assert.strictEqual(parseFromWebview({ type: 'edit', setting: 'data.testSize', value: Infinity }), null);
+  });
+
+  it('a train request keeps autoStart only as false (load without starting)', () => {
+    assert.deepStrictEqual(parse({ type: 'train', autoStart: false }), { type: 'train', autoStart: false });
+    assert.deepStrictEqual(parse({ type: 'train', autoStart: true, x: 1 }), { type: 'train' });
+    assert.deepStrictEqual(parse({ type: 'train', autoStart: 'no' }), { type: 'train' });
+  });
+});
