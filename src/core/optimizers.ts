@@ -8,6 +8,34 @@ import type { OptimizerName, TrainingConfig } from './config';
 export interface Optimizer {
   /** One step: theta <- update(theta, grad). `grad` is d(loss)/d(theta) for this step. */
   step(theta: Float32Array, grad: Float64Array): void;
+  /** A copy of what the next steps depend on besides theta (to continue the run on another engine). */
+  exportState(): OptimizerState;
+  /** Takes over a state exported by any engine for the same optimizer and parameter count. */
+  importState(s: OptimizerState): void;
+}
+
+/**
+ * An optimizer's state, the same for every engine: the steps taken and its buffers, each in network.layout's
+ * order: SGD [momentum buffer] (none without momentum), Adam and AdamW [m, v], RMSprop [square average,
+ * momentum buffer].
+ */
+export interface OptimizerState {
+  step: number;
+  buffers: Float32Array[];
+}
+
+/** The buffers an optimizer keeps, by name (what OptimizerState.buffers holds). */
+export function optimizerBufferCount(name: OptimizerName, o: Pick<OptimizerSettings, 'momentum'>): number {
+  if (name === 'sgd') return o.momentum !== 0 ? 1 : 0;
+  return 2;
+}
+
+/** Copies `s.buffers` into `into` after checking their number and sizes. */
+function loadBuffers(s: OptimizerState, into: Float32Array[]): void {
+  if (s.buffers.length !== into.length || s.buffers.some((b, i) => b.length !== into[i].length)) {
+    throw new Error(`optimizer state has ${s.buffers.length} buffers of ${s.buffers.map((b) => b.length).join(', ')} values, expected ${into.length} of ${into[0]?.length ?? 0}`);
+  }
+  s.buffers.forEach((b, i) => into[i].set(b));
 }
 
 export type OptimizerSettings = Pick<TrainingConfig, 'learningRate' | 'momentum' | 'nesterov' | 'weightDecay' | 'beta1' | 'beta2' | 'eps' | 'alpha'>;
@@ -16,6 +44,7 @@ export type OptimizerSettings = Pick<TrainingConfig, 'learningRate' | 'momentum'
 function sgd(size: number, o: OptimizerSettings): Optimizer {
   const buf = new Float32Array(size);
   let first = true;
+  let steps = 0;
   return {
     step(theta, grad) {
       const { learningRate: lr, momentum: mu, weightDecay: wd, nesterov } = o;
@@ -28,6 +57,13 @@ function sgd(size: number, o: OptimizerSettings): Optimizer {
         theta[i] -= lr * d;
       }
       first = false;
+      steps++;
+    },
+    exportState: () => ({ step: steps, buffers: o.momentum !== 0 ? [Float32Array.from(buf)] : [] }),
+    importState(s) {
+      loadBuffers(s, o.momentum !== 0 ? [buf] : []);
+      steps = s.step;
+      first = s.step === 0;
     },
   };
 }
@@ -57,6 +93,11 @@ function adam(size: number, o: OptimizerSettings, decoupled: boolean): Optimizer
         theta[i] = p - (stepSize * mi) / (Math.sqrt(vi) / correction2Sqrt + eps);
       }
     },
+    exportState: () => ({ step: t, buffers: [Float32Array.from(m), Float32Array.from(v)] }),
+    importState(s) {
+      loadBuffers(s, [m, v]);
+      t = s.step;
+    },
   };
 }
 
@@ -64,6 +105,7 @@ function adam(size: number, o: OptimizerSettings, decoupled: boolean): Optimizer
 function rmsprop(size: number, o: OptimizerSettings): Optimizer {
   const s = new Float32Array(size);
   const b = new Float32Array(size);
+  let steps = 0;
   return {
     step(theta, grad) {
       const { learningRate: lr, alpha, eps, momentum: mu, weightDecay: wd } = o;
@@ -74,6 +116,12 @@ function rmsprop(size: number, o: OptimizerSettings): Optimizer {
         if (mu > 0) theta[i] -= lr * (b[i] = mu * b[i] + scaled);
         else theta[i] -= lr * scaled;
       }
+      steps++;
+    },
+    exportState: () => ({ step: steps, buffers: [Float32Array.from(s), Float32Array.from(b)] }),
+    importState(state) {
+      loadBuffers(state, [s, b]);
+      steps = state.step;
     },
   };
 }

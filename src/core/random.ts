@@ -13,6 +13,14 @@ const MATRIX_A = 0x9908b0df;
 const UPPER_MASK = 0x80000000;
 const LOWER_MASK = 0x7fffffff;
 
+/** Where a RandomState stands: MT19937's 624 words and position, and the cached second Gaussian. */
+export interface GeneratorPosition {
+  mt: Uint32Array;
+  index: number;
+  hasGauss: boolean;
+  gauss: number;
+}
+
 export class RandomState {
   private readonly mt = new Uint32Array(N);
   private index = N;
@@ -30,6 +38,19 @@ export class RandomState {
       // 1812433253 * prev + i, modulo 2^32, without losing bits to float rounding.
       mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
     }
+  }
+
+  /** A copy of the generator where it stands (to go on from there later, or elsewhere). */
+  saveState(): GeneratorPosition {
+    return { mt: Uint32Array.from(this.mt), index: this.index, hasGauss: this.hasGauss, gauss: this.gauss };
+  }
+
+  /** Puts the generator back where `saveState` found it. */
+  loadState(s: GeneratorPosition): void {
+    this.mt.set(s.mt);
+    this.index = s.index;
+    this.hasGauss = s.hasGauss;
+    this.gauss = s.gauss;
   }
 
   /** The next raw 32-bit word of MT19937 (numpy's `next_uint32`). */
@@ -157,6 +178,15 @@ export class TorchGenerator {
   /** One raw 32-bit word (`CPUGeneratorImpl::random`): what float32 `uniform_` and `randperm` draw from. */
   random(): number {
     return this.mt.nextUint32();
+  }
+
+  /** A copy of where the generator stands (a trainer's checkpoint). */
+  saveState(): GeneratorPosition {
+    return this.mt.saveState();
+  }
+
+  loadState(s: GeneratorPosition): void {
+    this.mt.loadState(s);
   }
 
   /** Skips `count` 32-bit words. */

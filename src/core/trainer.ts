@@ -5,11 +5,11 @@
  * worker and the tests all drive the same loop.
  */
 import { CpuBackend } from './backends/cpu';
-import type { EngineFactory, EngineOptions, EpochNumbers, MaybePromise, PointSet, PreparedInputs, Snapshot, TrainingEngine } from './backends/engine';
+import type { EngineFactory, EngineOptions, EpochNumbers, MaybePromise, PointSet, PreparedInputs, Snapshot, TrainingEngine, TrainingState } from './backends/engine';
 import type { NetworkConfig } from './config';
 import type { Dataset } from './data/dataset';
 import { initParams, NetworkSpec, specFromConfig } from './network';
-import { TorchGenerator } from './random';
+import { GeneratorPosition, TorchGenerator } from './random';
 import { dataLoaderEpochOrder } from './torchSampler';
 
 /** Metrics of one epoch. Accuracies are after the epoch's update; null for regression. */
@@ -31,6 +31,26 @@ export interface SyncEngine extends TrainingEngine {
   evaluate(set: 'train' | 'test'): { loss: number; correct: number };
   predict(inputs: PreparedInputs, out: Float32Array): void;
   getParams(): Float32Array;
+  readSnapshot(s: Snapshot): Float32Array;
+  exportState(): TrainingState;
+}
+
+/**
+ * Everything a run's next epochs depend on, at the end of one epoch, off the engine: the engine's parameters
+ * and optimizer state, where torch's generator stands (the next DataLoader shuffles, dropout masks), and the
+ * trainer's own bookkeeping (the last good and the best weights, the losses divergence is judged against).
+ * `continueOn` goes on from it on another engine, as the run would have gone on.
+ */
+export interface Checkpoint {
+  epoch: number;
+  state: TrainingState;
+  generator: GeneratorPosition;
+  status: TrainingStatus;
+  diagnosis: string | null;
+  lastGood: { epoch: number; params: Float32Array };
+  best: { testLoss: number; epoch: number; params: Float32Array } | null;
+  firstLoss: number | null;
+  bestLoss: number;
 }
 
 export interface TrainerOptions<E extends TrainingEngine = SyncEngine> {
@@ -95,7 +115,8 @@ export class Trainer<E extends TrainingEngine = SyncEngine> {
   readonly config: NetworkConfig;
   readonly dataset: Dataset;
   readonly spec: NetworkSpec;
-  readonly engine: E;
+  /** The engine training now (another one after `continueOn`). */
+  engine: E;
   readonly initialParams: Float32Array;
   readonly history: EpochMetrics[] = [];
   status: TrainingStatus = 'running';
@@ -113,6 +134,10 @@ export class Trainer<E extends TrainingEngine = SyncEngine> {
   private bestLoss = Infinity;
   /** Epochs run on the engine and not read back yet (advance reads them all at once). */
   private inFlight = 0;
+  /** What the engine was made from (`continueOn` makes the next one from it). */
+  private readonly engineOptions: EngineOptions;
+  /** Kept weights already read back by a checkpoint (the best epoch's stay the same for many checkpoints). */
+  private readonly keptRead = new WeakMap<Kept, Float32Array>();
 
   /** A trainer on a synchronous engine (the CPU engine by default): `runEpoch` and `advance` answer at once. */
   constructor(config: NetworkConfig, dataset: Dataset, options: TrainerOptions<E> = {}, built?: { prepared: Prepared; engine: E }) {
@@ -125,6 +150,7 @@ export class Trainer<E extends TrainingEngine = SyncEngine> {
     this.generator = p.generator;
     this.initialParams = p.initialParams;
     this.lastGood = { epoch: 0, params: Float32Array.from(this.initialParams) };
+    this.engineOptions = p.engineOptions;
     this.engine = built?.engine ?? (options.createEngine ? options.createEngine(p.engineOptions) : (new CpuBackend(p.engineOptions) as unknown as E));
     this.order = new Int32Array(this.train.n);
   }
@@ -260,6 +286,79 @@ export class Trainer<E extends TrainingEngine = SyncEngine> {
       trainAccuracy: classify ? tr.correct / this.train.n : null,
       testAccuracy: classify ? te.correct / this.test.n : null,
     };
+  }
+
+  /**
+   * A checkpoint of the run where it stands (between two `advance` calls): the engine's state and the kept
+   * weights are read back (on a GPU engine, one queue of readbacks), the rest is copied.
+   */
+  checkpoint(this: Trainer<SyncEngine>): Checkpoint;
+  checkpoint(): MaybePromise<Checkpoint>;
+  checkpoint(): MaybePromise<Checkpoint> {
+    if (this.inFlight) throw new Error('a checkpoint is taken between two advances, not during one');
+    const base = {
+      epoch: this.epoch,
+      generator: this.generator.saveState(),
+      status: this.status,
+      diagnosis: this.diagnosis,
+      firstLoss: this.firstLoss,
+      bestLoss: this.bestLoss,
+    };
+    const best = this.best;
+    const lastGood = this.lastGood;
+    const reads: [MaybePromise<TrainingState>, MaybePromise<Float32Array>, MaybePromise<Float32Array> | null] = [this.engine.exportState(), this.readKept(lastGood), best ? this.readKept(best.kept) : null];
+    const assemble = ([state, good, bestParams]: [TrainingState, Float32Array, Float32Array | null]): Checkpoint => ({
+      ...base,
+      state,
+      lastGood: { epoch: lastGood.epoch, params: good },
+      best: best && bestParams ? { testLoss: best.testLoss, epoch: best.kept.epoch, params: bestParams } : null,
+    });
+    if (reads.some((r) => r instanceof Promise)) return Promise.all(reads).then(assemble);
+    return assemble(reads as [TrainingState, Float32Array, Float32Array | null]);
+  }
+
+  /** The weights a Kept holds, as numbers (read back once per Kept). */
+  private readKept(k: Kept): MaybePromise<Float32Array> {
+    if ('params' in k) return k.params;
+    const known = this.keptRead.get(k);
+    if (known) return known;
+    const v = this.engine.readSnapshot(k.snapshot ?? this.engine.keep(k.batchIndex));
+    if (v instanceof Promise) return v.then((p) => (this.keptRead.set(k, p), p));
+    this.keptRead.set(k, v);
+    return v;
+  }
+
+  /**
+   * Goes on from `from` on a new engine made by `make` (with this run's data and shared generator): the
+   * records after the checkpoint are dropped (they will be trained again), the engine takes the checkpoint's
+   * parameters and optimizer state, the generator and the bookkeeping go back to where they stood. The old
+   * engine is released (a lost GPU's engine has nothing left to give).
+   */
+  continueOn(make: (o: EngineOptions) => E, from: Checkpoint): void;
+  continueOn(make: (o: EngineOptions) => Promise<E>, from: Checkpoint): Promise<void>;
+  continueOn(make: (o: EngineOptions) => MaybePromise<E>, from: Checkpoint): MaybePromise<void> {
+    if (from.epoch > this.epoch) throw new Error(`the checkpoint of epoch ${from.epoch} is ahead of the run (epoch ${this.epoch})`);
+    const made = make({ ...this.engineOptions, theta: Float32Array.from(from.state.theta) });
+    const take = (engine: E) => {
+      engine.importState(from.state);
+      try {
+        this.engine.dispose();
+      } catch {
+        // A lost device may fail to release: it is being replaced either way.
+      }
+      this.engine = engine;
+      this.history.length = from.epoch;
+      this.status = from.status;
+      this.diagnosis = from.diagnosis;
+      this.firstLoss = from.firstLoss;
+      this.bestLoss = from.bestLoss;
+      this.generator.loadState(from.generator);
+      this.lastGood = { epoch: from.lastGood.epoch, params: Float32Array.from(from.lastGood.params) };
+      this.best = from.best ? { testLoss: from.best.testLoss, kept: { epoch: from.best.epoch, params: Float32Array.from(from.best.params) } } : null;
+      this.inFlight = 0;
+    };
+    if (made instanceof Promise) return made.then(take);
+    take(made);
   }
 
   /** Releases the engine (GPU buffers, WebAssembly memory). */

@@ -16,7 +16,7 @@
  * training set. Dropout is refused (see `refusal`): its masks must be PyTorch's, drawn in the trainer's
  * generator order, and this engine does not draw them yet; `auto` then trains on another engine.
  */
-import type { EngineName, EngineOptions, EpochNumbers, Precision, PreparedInputs, Snapshot, TrainingEngine } from '../../src/core/backends/engine';
+import type { EngineName, EngineOptions, EpochNumbers, Precision, PreparedInputs, Snapshot, TrainingEngine, TrainingState } from '../../src/core/backends/engine';
 import { layout, LayerLayout } from '../../src/core/network';
 import * as K from './kernels';
 import type { GpuRuntime } from './runtime';
@@ -546,6 +546,38 @@ export class GpuEngine implements TrainingEngine {
       const next = await this.uploadTheta(copy);
       for (const p of this.params) p.delete();
       this.params = next;
+      this.trainForwardValid = false;
+    });
+  }
+
+  readSnapshot(s: Snapshot): Promise<Float32Array> {
+    return this.enqueue(() => this.readParams((s as GpuSnapshot).params));
+  }
+
+  /** The parameters and the optimizer's buffers, each read back into network.layout's order. */
+  exportState(): Promise<TrainingState> {
+    return this.enqueue(async () => {
+      const theta = await this.readParams(this.params);
+      const buffers: Float32Array[] = [];
+      for (let i = 0; i < this.stateCount(); i++) buffers.push(await this.readParams(this.state.map((st) => st[i])));
+      return { theta, optimizer: { step: this.opt.step, buffers } };
+    });
+  }
+
+  importState(s: TrainingState): void {
+    const count = this.stateCount();
+    if (s.theta.length !== this.o.theta.length || s.optimizer.buffers.length !== count) throw new Error(`a training state of ${s.theta.length} parameters and ${s.optimizer.buffers.length} optimizer buffers does not fit this ${this.o.optimizer} engine`);
+    const theta = Float32Array.from(s.theta);
+    const buffers = s.optimizer.buffers.map((b) => Float32Array.from(b));
+    this.fire(async () => {
+      const params = await this.uploadTheta(theta);
+      const perBuffer: Tex[][] = [];
+      for (const b of buffers) perBuffer.push(await this.uploadTheta(b));
+      for (const p of this.params) p.delete();
+      for (const st of this.state) for (const x of st) x.delete();
+      this.params = params;
+      this.state = this.layers.map((_, l) => perBuffer.map((b) => b[l]));
+      this.opt.step = s.optimizer.step;
       this.trainForwardValid = false;
     });
   }

@@ -13,7 +13,7 @@ import { LOSSES, Loss } from '../losses';
 import { layout, LayerLayout } from '../network';
 import { createOptimizer, Optimizer } from '../optimizers';
 import { TorchGenerator } from '../random';
-import type { EngineFactory, EngineOptions, EpochNumbers, PreparedInputs, Precision, Snapshot, TrainingEngine } from './engine';
+import type { EngineFactory, EngineOptions, EpochNumbers, PreparedInputs, Precision, Snapshot, TrainingEngine, TrainingState } from './engine';
 import { epochSteps } from './epochSteps';
 
 /** Mean loss and number of right predictions over a set of rows. */
@@ -250,6 +250,19 @@ export class CpuBackend implements TrainingEngine {
   setParams(theta: Float32Array): void {
     this.theta.set(theta);
     this.trainForwardValid = false;
+  }
+
+  readSnapshot(s: Snapshot): Float32Array {
+    return Float32Array.from((s as CpuSnapshot).theta);
+  }
+
+  exportState(): TrainingState {
+    return { theta: this.getParams(), optimizer: this.optimizer.exportState() };
+  }
+
+  importState(s: TrainingState): void {
+    this.optimizer.importState(s.optimizer);
+    this.setParams(s.theta);
   }
 
   /** Z_l = W_l A_{l-1} + b_l (feature-major), A_l = f_l(Z_l), times the dropout mask when training. */

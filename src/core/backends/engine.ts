@@ -15,7 +15,7 @@
  */
 import type { LossName, OptimizerName } from '../config';
 import type { NetworkSpec } from '../network';
-import type { OptimizerSettings } from '../optimizers';
+import type { OptimizerSettings, OptimizerState } from '../optimizers';
 import type { TorchGenerator } from '../random';
 
 /** Points and targets, row-major float32 inputs as the network sees them. */
@@ -94,6 +94,16 @@ export interface Snapshot {
 
 export type MaybePromise<T> = T | Promise<T>;
 
+/**
+ * All an engine's training depends on besides the data, the same on every engine: the parameters (network.layout)
+ * and the optimizer's state. Exported from one engine and imported into another, the run goes on there as if it
+ * had never moved (exactly between the CPU engine and itself; within the engines' tolerance otherwise).
+ */
+export interface TrainingState {
+  theta: Float32Array;
+  optimizer: OptimizerState;
+}
+
 export interface TrainingEngine {
   readonly name: EngineName;
   readonly precision: Precision;
@@ -122,6 +132,12 @@ export interface TrainingEngine {
   /** A copy of the current parameters, read back. */
   getParams(): MaybePromise<Float32Array>;
   setParams(theta: Float32Array): void;
+  /** The parameters a snapshot holds, read back (a checkpoint keeps them off the engine). */
+  readSnapshot(s: Snapshot): MaybePromise<Float32Array>;
+  /** A copy of the current parameters and optimizer state, read back (after every epoch handed over so far). */
+  exportState(): MaybePromise<TrainingState>;
+  /** Takes over a state exported by any engine of the same network and optimizer. */
+  importState(s: TrainingState): void;
   /** Releases what the engine holds (device buffers, GPU.js's `GPU` instance, WebAssembly memory). Idempotent. */
   dispose(): void;
 }

@@ -20,7 +20,7 @@ import { Loss, LOSSES } from '../losses';
 import { layout, LayerLayout } from '../network';
 import { createOptimizer, Optimizer } from '../optimizers';
 import { TorchGenerator } from '../random';
-import type { EngineFactory, EngineOptions, EpochNumbers, PreparedInputs, Precision, Snapshot, TrainingEngine } from './engine';
+import type { EngineFactory, EngineOptions, EpochNumbers, PreparedInputs, Precision, Snapshot, TrainingEngine, TrainingState } from './engine';
 import { epochSteps } from './epochSteps';
 
 // core has neither DOM nor Node types: the little of the WebAssembly JS API this engine uses.
@@ -382,6 +382,19 @@ export class WasmEngine implements TrainingEngine {
     this.f32(this.theta, this.size).set(theta);
     this.packed = false;
     this.trainForwardValid = false;
+  }
+
+  readSnapshot(s: Snapshot): Float32Array {
+    return Float32Array.from((s as WasmSnapshot).theta);
+  }
+
+  exportState(): TrainingState {
+    return { theta: this.getParams(), optimizer: this.optimizer.exportState() };
+  }
+
+  importState(s: TrainingState): void {
+    this.optimizer.importState(s.optimizer);
+    this.setParams(s.theta);
   }
 
   dispose(): void {
