@@ -3,6 +3,7 @@
 //
 // Contract of a UI test file (test/e2e/ui/<name>.ui.js, CommonJS):
 //   module.exports = async function (page, ctx) { ... }   // throw (or reject) = fail
+//   module.exports.chromiumArgs = [...]   // optional: extra Chromium flags for this file's browser
 //   page: playwright-core Page showing the ready workbench.
 //   ctx:  { wb, baseUrl, folder, extensionPath, artifacts, name, log(...) }
 //         wb = require('test/e2e/workbench.js') (runCommand, webviewFrame, screenshot, openWorkbench, ...);
@@ -25,7 +26,14 @@ async function runOne(file, opts) {
   const artifacts = wb.artifactsDir();
   fs.mkdirSync(artifacts, { recursive: true });
   const consoleLines = [];
-  const { page, close } = await wb.launchBrowser();
+  let mod;
+  try {
+    mod = require(path.resolve(file));
+  } catch (e) {
+    console.log(`FAIL - ${name}: cannot load ${file}: ${String((e && e.stack) || e)}`);
+    return false;
+  }
+  const { page, close } = await wb.launchBrowser({ extraArgs: Array.isArray(mod.chromiumArgs) ? mod.chromiumArgs : [] });
   // The workbench logs '%c INFO', 'color: #33f', msg: drop the styling so the log reads as text.
   page.on('console', m => consoleLines.push(`[${m.type()}] ${m.text().replace(/^%c (\S+) color: [^ ]+ /, '$1 ')}`));
   page.on('pageerror', e => consoleLines.push(`[pageerror] ${e.message}`));
@@ -37,7 +45,6 @@ async function runOne(file, opts) {
   const t0 = Date.now();
   let timer;
   try {
-    const mod = require(path.resolve(file));
     const fn = typeof mod === 'function' ? mod : mod.default || mod.run;
     if (typeof fn !== 'function') throw new Error(`${file} must export an async function(page, ctx)`);
     const timeoutMs = Number(process.env.E2E_UI_TIMEOUT_MS || 180000);

@@ -11,13 +11,20 @@ const { chromium } = require('playwright-core');
 // QUIC probes). --no-sandbox: CI containers run as root without user namespaces.
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+// WebGPU on SwiftShader: without this flag headless Chromium has navigator.gpu but no adapter. Not in
+// CHROMIUM_ARGS: with it, `auto` also times webgpu in every other test's runs.
+const WEBGPU_ARGS = ['--enable-unsafe-webgpu'];
 
-/** Launch Chromium with a fresh profile (no state leaks between tests). Returns { context, page, close }. */
-async function launchBrowser({ headless = true, viewport = { width: 1400, height: 900 } } = {}) {
+/**
+ * Launch Chromium with a fresh profile (no state leaks between tests). Returns { context, page, close }.
+ * extraArgs: flags added to CHROMIUM_ARGS for this browser only (a UI test file's `chromiumArgs`, e.g.
+ * WEBGPU_ARGS), so the other tests keep the browser they were written against.
+ */
+async function launchBrowser({ headless = true, viewport = { width: 1400, height: 900 }, extraArgs = [] } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'nn-e2e-chrome-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
-    headless, viewport, args: CHROMIUM_ARGS,
+    headless, viewport, args: [...CHROMIUM_ARGS, ...extraArgs],
   });
   const page = context.pages()[0] || await context.newPage();
   const close = async () => {
@@ -113,6 +120,6 @@ function artifactsDir() {
 }
 
 module.exports = {
-  CHROMIUM_ARGS, launchBrowser, workbenchUrl, waitForWorkbench, openWorkbench, runCommand, webviewFrame,
+  CHROMIUM_ARGS, WEBGPU_ARGS, launchBrowser, workbenchUrl, waitForWorkbench, openWorkbench, runCommand, webviewFrame,
   screenshot, artifactsDir,
 };
