@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { hiddenActivation, modelSchema, NetworkConfig } from '../core/config';
 import { Disposable } from './disposable';
+import { helpFor, helpMarkdown } from './hyperparameterHelp';
 import { isModelFile, rawValueAt, readModel } from './modelDocument';
 import { ActiveModel, displayPath } from './modelFiles';
 
@@ -81,6 +82,20 @@ export function fieldKind(f: SchemaField): 'enum' | 'integer' | 'number' | 'bool
   if (f.enum) return 'enum';
   if (f.type === 'integer' || f.type === 'number' || f.type === 'boolean') return f.type;
   return 'other';
+}
+
+/**
+ * A node's tooltip: the chapter's plain words for the setting (hyperparameterHelp.ts), then the schema's
+ * exact description of what the file accepts.
+ */
+function explained(path: string[], head: string, extra = ''): vscode.MarkdownString {
+  const help = helpFor(path);
+  const description = schemaField(path).description ?? '';
+  const md = new vscode.MarkdownString(head);
+  if (help) md.appendMarkdown(`\n\n${helpMarkdown(help)}`);
+  if (description) md.appendMarkdown(help ? `\n\n---\n\n_In the model file:_ ${description}` : `\n\n${description}`);
+  if (extra) md.appendMarkdown(extra);
+  return md;
 }
 
 function formatValue(v: unknown): string {
@@ -217,10 +232,9 @@ export class ModelTreeProvider extends Disposable implements vscode.TreeDataProv
         const key = node.path[node.path.length - 1];
         const item = new vscode.TreeItem(key);
         item.description = formatValue(node.value) + (node.isSet ? '' : ' (default)');
-        const md = new vscode.MarkdownString(`**${node.path.join('.')}** = \`${JSON.stringify(node.value)}\`\n\n${node.field.description ?? ''}`);
-        if (node.field.enum) md.appendMarkdown(`\n\nOne of: ${node.field.enum.map((e) => `\`${String(e)}\``).join(', ')}`);
-        if (!node.isSet) md.appendMarkdown('\n\n_Not in the file: the default applies._');
-        item.tooltip = md;
+        let extra = node.field.enum ? `\n\nOne of: ${node.field.enum.map((e) => `\`${String(e)}\``).join(', ')}` : '';
+        if (!node.isSet) extra += '\n\n_Not in the file: the default applies._';
+        item.tooltip = explained(node.path, `**${node.path.join('.')}** = \`${JSON.stringify(node.value)}\``, extra);
         const kind = node.path.join('.') === 'model.activation' ? 'activation' : fieldKind(node.field);
         item.contextValue = `nn.${kind}${node.isSet ? '.set' : ''}`;
         item.command = kind === 'other' ? undefined : { command: 'nnTrainer.editValue', title: 'Edit Value', arguments: [node] };
@@ -230,7 +244,7 @@ export class ModelTreeProvider extends Disposable implements vscode.TreeDataProv
       case 'layers': {
         const item = new vscode.TreeItem('hidden layers', vscode.TreeItemCollapsibleState.Expanded);
         item.description = node.widths.length ? `${node.widths.length}: ${node.widths.join(' → ')}` : 'none (a linear model)';
-        item.tooltip = schemaField(['model', 'hidden']).description;
+        item.tooltip = explained(['model', 'hidden'], `**model.hidden** = \`${JSON.stringify(node.widths)}\``);
         item.contextValue = 'nn.layers';
         item.iconPath = new vscode.ThemeIcon('layers');
         item.id = 'layers';
@@ -239,7 +253,7 @@ export class ModelTreeProvider extends Disposable implements vscode.TreeDataProv
       case 'layer': {
         const item = new vscode.TreeItem(`layer ${node.index + 1}`);
         item.description = `${node.width} units, ${node.activation}`;
-        item.tooltip = `Hidden layer ${node.index + 1}: ${node.width} units, then ${node.activation}. Edit its width, add a layer after it, or remove it.`;
+        item.tooltip = explained(['model', 'hidden'], `**Hidden layer ${node.index + 1}**: ${node.width} units, then ${node.activation}. Edit its width, add a layer after it, or remove it.`);
         item.contextValue = 'nn.layer';
         item.command = { command: 'nnTrainer.editValue', title: 'Edit Width', arguments: [node] };
         item.id = `layer:${node.index}`;
@@ -248,7 +262,7 @@ export class ModelTreeProvider extends Disposable implements vscode.TreeDataProv
       case 'earlyStopping': {
         const item = new vscode.TreeItem('earlyStopping', node.on ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
         item.description = node.on ? 'on' : 'off';
-        item.tooltip = schemaField(['training', 'earlyStopping']).description;
+        item.tooltip = explained(['training', 'earlyStopping'], `**training.earlyStopping**: ${node.on ? 'on' : 'off'}`);
         item.contextValue = `nn.earlyStopping.${node.on ? 'on' : 'off'}`;
         item.command = { command: 'nnTrainer.toggleEarlyStopping', title: 'Turn Early Stopping On or Off', arguments: [node] };
         item.id = 'earlyStopping';
