@@ -61,6 +61,10 @@ if (existsSync('assembly/kernels.template.ts')) {
   const flags = ['-O3', '--runtime', 'stub', '--noAssert', '--initialMemory', '2', '--enable', 'simd'];
   execFileSync(process.execPath, [asc, 'assembly/kernels.ts', ...flags, '-o', 'dist/kernels.wasm'], { stdio: 'inherit' });
   execFileSync(process.execPath, [asc, 'assembly/kernels.relaxed.ts', ...flags, '--enable', 'relaxed-simd', '-o', 'dist/kernels.relaxed.wasm'], { stdio: 'inherit' });
+  // nn-train's threads (src/node/threadPool.ts): the plain-SIMD kernels over an imported shared memory, one
+  // instance per thread. Its maximum is wasm32's 4 GiB: address space reserved, not memory taken.
+  const shared = ['--enable', 'threads', '--importMemory', '--sharedMemory', '--maximumMemory', '65536'];
+  execFileSync(process.execPath, [asc, 'assembly/kernels.ts', ...flags, ...shared, '-o', 'dist/kernels.shared.wasm'], { stdio: 'inherit' });
 }
 
 for (const t of targets) {

@@ -200,3 +200,14 @@ export function padRows(W: usize, k: i32, m: i32, Wp: usize, ldp: i32): void {
 export function unpadRows(Gp: usize, k: i32, m: i32, ldp: i32, G: usize): void {
   for (let j = 0; j < k; j++) memory.copy(at(G, j, m, 0), at(Gp, j, ldp, 0), <usize>m << 2);
 }
+
+/**
+ * dst += src over n floats (n a multiple of 4): adds a thread's partial weight gradient into the total, the
+ * partials one after another in a fixed order, so a threaded run sums the same way every time.
+ */
+export function accumulate(dst: usize, src: usize, n: i32): void {
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    st(dst + o, f32x4.add(ld(dst + o), ld(src + o)));
+  }
+}

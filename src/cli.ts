@@ -1,6 +1,6 @@
 /**
  * `nn-train`: the engine without the editor, for scripts and CI.
- *   nn-train train [--config FILE] [--out DIR] [--init MODEL.json] [--epochs N] [--allow-outside] [--quiet]
+ *   nn-train train [--config FILE] [--out DIR] [--init MODEL.json] [--epochs N] [--threads N] [--allow-outside] [--quiet]
  *   nn-train data [--config FILE] [--allow-outside]
  *   nn-train sweep --config FILE [--out DIR]
  *   nn-train compare RUN_DIR RUN_DIR... [--out FILE]
@@ -12,6 +12,7 @@
  */
 import { DiagnosisRecorder } from './core/diagnoses';
 import { promises as fs } from 'fs';
+import { availableParallelism } from 'os';
 import * as path from 'path';
 import { buildDataset, Dataset } from './core/data/dataset';
 import { parseJson } from './core/jsonText';
@@ -37,6 +38,9 @@ import type { RunRecord } from './core/export/runRecord';
 import { sweepCombinations } from './core/sweep';
 import { compareRuns, exportRun } from './node/runCommands';
 import { trainSweep } from './node/sweep';
+import { ThreadPool } from './node/threadPool';
+import type { ProductThreads } from './core/backends/productThreads';
+import { WasmEngine } from './core/backends/wasm';
 
 declare const NN_TRAINER_VERSION: string;
 const VERSION = typeof NN_TRAINER_VERSION === 'string' ? NN_TRAINER_VERSION : 'dev';
@@ -44,10 +48,13 @@ const VERSION = typeof NN_TRAINER_VERSION === 'string' ? NN_TRAINER_VERSION : 'd
 /** training.epochs' maximum, from the one JSON Schema: --epochs obeys the same limit as the model file. */
 const EPOCHS_MAX = (modelSchema as unknown as { properties: { training: { properties: { epochs: { maximum: number } } } } }).properties.training.properties.epochs.maximum;
 
+/** --threads' ceiling: far above any core count a small network repays, low enough to catch a typo. */
+const MAX_THREADS = 64;
+
 const USAGE = `nn-train ${VERSION}: train the network of a model file, with the same numbers as PyTorch.
 
 Usage:
-  nn-train train [--config FILE] [--out DIR] [--init MODEL.json] [--epochs N] [--backend B] [--allow-outside] [--quiet]
+  nn-train train [--config FILE] [--out DIR] [--init MODEL.json] [--epochs N] [--backend B] [--threads N] [--allow-outside] [--quiet]
       Trains and writes a run folder DIR/<run-id>/ (run.json, metrics.csv, model.json, boundary.svg);
       prints the folder's path as the last line. Without --config: the tutorial's network.
   nn-train data [--config FILE] [--allow-outside]
@@ -81,6 +88,8 @@ Options:
   --epochs N        override training.epochs (at most ${EPOCHS_MAX.toLocaleString('en-US')})
   --backend B       auto, cpu or wasm (the model file's backend wins unless it is auto; default auto: the
                     faster of cpu and wasm, timed on a few epochs of this run)
+  --threads N       threads for the wasm engine's large products (default: the core count, here
+                    ${availableParallelism()}; at most ${MAX_THREADS}); 1: no worker threads
   --to FORMAT       export: pytorch, notebook, json, js or svg
   --data CSV        export: the CSV file a run trained on
   --allow-outside   read data.path and --init even outside the model file's folder and the current folder
@@ -98,6 +107,8 @@ interface Args {
   init?: string;
   epochs?: number;
   backend?: BackendChoice;
+  /** Threads for the wasm engine's products (default: the core count). */
+  threads: number;
   allowOutside: boolean;
   quiet: boolean;
   /** Run folders (compare, export). */
@@ -108,7 +119,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { command: '', out: 'runs', allowOutside: false, quiet: false, paths: [], outGiven: false };
+  const args: Args = { command: '', out: 'runs', threads: Math.min(availableParallelism(), MAX_THREADS), allowOutside: false, quiet: false, paths: [], outGiven: false };
   const value = (i: number, flag: string) => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -128,7 +139,11 @@ function parseArgs(argv: string[]): Args {
       if (!isBackendChoice(b)) throw new UsageError(`--backend must be auto, cpu or wasm, got ${excerpt(b)}`);
       args.backend = b;
     }
-    else if (a === '--epochs') {
+    else if (a === '--threads') {
+      const n = Number(value(i++, a));
+      if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new UsageError(`--threads must be a whole number from 1 to ${MAX_THREADS}, got ${excerpt(argv[i])}`);
+      args.threads = n;
+    } else if (a === '--epochs') {
       const n = Number(value(i++, a));
       if (!Number.isInteger(n) || n < 1) throw new UsageError(`--epochs must be a whole number >= 1, got ${excerpt(argv[i])}`);
       if (n > EPOCHS_MAX) throw new UsageError(`--epochs must be at most ${EPOCHS_MAX.toLocaleString('en-US')} (as training.epochs), got ${excerpt(argv[i])}`);
@@ -243,12 +258,27 @@ async function loadInit(args: Args, config: NetworkConfig, features: number, cla
   }
 }
 
-/** The wasm engine's kernels, built next to this bundle by `npm run build` (dist/kernels*.wasm). */
-async function nodeEngines(): Promise<EngineFactory[]> {
-  const read = (f: string) => fs.readFile(path.join(__dirname, f)).then((b) => new Uint8Array(b), () => null);
-  const simd = (await read('kernels.wasm')) ?? (await read('../dist/kernels.wasm'));
-  const relaxed = (await read('kernels.relaxed.wasm')) ?? (await read('../dist/kernels.relaxed.wasm')) ?? undefined;
-  return [cpuEngine, wasmEngine(simd ? { simd, relaxed } : null, 'dist/kernels.wasm is missing (npm run build makes it)')];
+/** The wasm engine's kernels, built next to this bundle by `npm run build` (dist/kernels*.wasm); threads when given. */
+async function nodeEngines(threads?: ProductThreads): Promise<EngineFactory[]> {
+  const read = async (f: string) => {
+    for (const at of [f, `../dist/${f}`]) {
+      const b = await fs.readFile(path.join(__dirname, at)).catch(() => null);
+      if (b) return new Uint8Array(b);
+    }
+    return undefined;
+  };
+  const simd = await read('kernels.wasm');
+  const modules = simd ? { simd, relaxed: await read('kernels.relaxed.wasm'), shared: await read('kernels.shared.wasm') } : null;
+  return [cpuEngine, wasmEngine(modules, 'dist/kernels.wasm is missing (npm run build makes it)', threads)];
+}
+
+/**
+ * The product threads of a run: a pool of `threads` when the wasm engine may train (its backend is auto or
+ * wasm) and more than one is asked for; closed by the caller when the run ends, whatever happens.
+ */
+async function productThreads(backend: BackendChoice, threads: number): Promise<ThreadPool | undefined> {
+  if (threads < 2 || (backend !== 'auto' && backend !== 'wasm')) return undefined;
+  return ThreadPool.start(threads);
 }
 
 async function train(args: Args): Promise<void> {
@@ -261,16 +291,28 @@ async function train(args: Args): Promise<void> {
   // Before training, not after it: a read-only disk or a --out that is a file must not cost the whole run.
   const parent = path.resolve(args.out);
   await prepareRunParent(parent, args.out);
-  // The engines nn-train has: cpu and wasm (one thread). Which one trains: the model file's backend unless auto,
-  // then --backend; auto times both on this run.
-  const choice = await chooseEngine(resolveBackend(config.backend, args.backend), await nodeEngines(), timeEngines(config, dataset, () => performance.now(), initialParams));
+  // The engines nn-train has: cpu and wasm (on --threads threads). Which one trains: the model file's backend unless
+  // auto, then --backend; auto times both on this run.
+  const backend = resolveBackend(config.backend, args.backend);
+  const pool = await productThreads(backend, args.threads);
+  try {
+    await trainWith(args, config, dataset, initialParams, parent, backend, pool);
+  } finally {
+    // The helpers end with the run, however it ends: nn-train must not hang on a worker.
+    await pool?.close();
+  }
+}
+
+async function trainWith(args: Args, config: NetworkConfig, dataset: Dataset, initialParams: Float32Array | undefined, parent: string, backend: BackendChoice, pool: ThreadPool | undefined): Promise<void> {
+  const choice = await chooseEngine(backend, await nodeEngines(pool), timeEngines(config, dataset, () => performance.now(), initialParams));
   // Both engines nn-train has answer synchronously.
   const trainer = (await Trainer.create(config, dataset, { initialParams, engine: choice.factory })) as unknown as Trainer<SyncEngine>;
+  const threads = trainer.engine instanceof WasmEngine ? trainer.engine.threads : 1;
   const total = config.training.epochs;
   const every = Math.max(1, Math.round(total / 10));
   const log = (s: string) => !args.quiet && process.stderr.write(s + '\n');
   log(describeData(config, dataset));
-  log(`Training ${config.name}: ${trainer.spec.sizes.join('-')} on ${dataset.trainIdx.length} points, ${config.training.optimizer} lr ${config.training.learningRate}, ${total} epochs (${trainer.engine.name} engine; ${choice.reason})`);
+  log(`Training ${config.name}: ${trainer.spec.sizes.join('-')} on ${dataset.trainIdx.length} points, ${config.training.optimizer} lr ${config.training.learningRate}, ${total} epochs (${trainer.engine.name} engine${threads > 1 ? `, ${threads} threads` : ''}; ${choice.reason})`);
   const started = performance.now();
   // The chapter's troubleshooting: the network probed at 11 epochs (about 1% of the time), diagnosed at the end.
   const recorder = new DiagnosisRecorder(config, dataset, trainer.spec);
@@ -291,7 +333,7 @@ async function train(args: Args): Promise<void> {
   for (const d of diagnoses) if (d.kind !== 'diverged') log(`Diagnosis (${d.kind}, epoch ${d.epoch}): ${d.message} Try: ${d.suggestion}`);
   const createdAt = new Date();
   const id = runId(config.name, createdAt);
-  const files = runFiles(trainerResult(trainer), { runId: id, createdAt, trainMs, versions: { nnTrainer: VERSION, node: process.version }, diagnoses });
+  const files = runFiles({ ...trainerResult(trainer), threads }, { runId: id, createdAt, trainMs, versions: { nnTrainer: VERSION, node: process.version }, diagnoses });
   const folder = await writeRunFolder(parent, id, files);
   const f = trainer.history[trainer.modelEpoch - 1];
   if (f && f.testAccuracy !== null) log(`Accuracy on test set: ${f.testAccuracy.toFixed(4)}`);
@@ -299,6 +341,7 @@ async function train(args: Args): Promise<void> {
   // The folder as the user named its parent: relative for a relative --out, absolute for an absolute one.
   process.stdout.write(path.isAbsolute(args.out) ? folder : path.relative(process.cwd(), folder) || folder);
   process.stdout.write('\n');
+  trainer.dispose();
   if (trainer.status === 'diverged') process.exitCode = 3;
 }
 

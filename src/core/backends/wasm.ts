@@ -14,6 +14,13 @@
  *
  * The bytes of the module are handed in by the caller (nn-train reads dist/kernels*.wasm, the panel's worker
  * has them inlined), so this file needs neither Node nor the DOM.
+ *
+ * Threads (nn-train): given product threads (./productThreads.ts), the engine runs the shared-memory build over a
+ * shared memory that every thread's instance imports, and splits each product big enough to repay the hand-off
+ * (THREAD_MIN_MADDS) by rows. Forward and backward rows are independent: the same numbers as one thread, bit for
+ * bit. The weight gradient is a sum over rows: each thread sums its own rows (whole blocks of the kernel's 256)
+ * into its own partial buffer and the partials are added in thread order, so a run gives the same numbers every
+ * time for a given thread count, and differs from one thread's only by the order the blocks' sums are added.
  */
 import { Activation, ACTIVATIONS } from '../activations';
 import { Loss, LOSSES } from '../losses';
@@ -22,12 +29,14 @@ import { createOptimizer, Optimizer } from '../optimizers';
 import { TorchGenerator } from '../random';
 import type { EngineFactory, EngineOptions, EpochNumbers, PreparedInputs, Precision, Snapshot, TrainingEngine, TrainingState } from './engine';
 import { epochSteps } from './epochSteps';
+import { ProductJob, ProductKernel, ProductThreads, splitRows, ThreadTeam } from './productThreads';
 
 // core has neither DOM nor Node types: the little of the WebAssembly JS API this engine uses.
 declare const WebAssembly: {
   validate(bytes: Uint8Array): boolean;
   compile(bytes: Uint8Array): Promise<object>;
   instantiate(module: object, imports: object): Promise<{ exports: Record<string, unknown> }>;
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 };
 
 interface WasmMemory {
@@ -44,12 +53,15 @@ interface Kernels {
   transposeIn(W: number, k: number, m: number, Wt: number, ldt: number, b: number, bp: number): void;
   padRows(W: number, k: number, m: number, Wp: number, ldp: number): void;
   unpadRows(Gp: number, k: number, m: number, ldp: number, G: number): void;
+  accumulate(dst: number, src: number, n: number): void;
 }
 
 /** The module's bytes: plain SIMD, and the relaxed-SIMD build (fused multiply-add) where the runtime validates it. */
 export interface WasmModules {
   simd: Uint8Array;
   relaxed?: Uint8Array;
+  /** The plain-SIMD kernels over an imported shared memory (maximum 65536 pages), for threads. */
+  shared?: Uint8Array;
 }
 
 const PAGE = 65536;
@@ -57,6 +69,18 @@ const PAGE = 65536;
 const HEAP_BASE = PAGE;
 
 const pad4 = (x: number) => (x + 3) & ~3;
+
+/**
+ * The least multiply-adds (rows x inputs x padded outputs) for which a product is split over the threads.
+ * Measured here (scripts/bench-threads.ts, 2 cores, Node 20, load average 2-3 from other work): the round trip
+ * (wake a helper, wait for it) costs 20-60 us; 2 threads first beat one at about 0.3-0.5 M multiply-adds (forward
+ * 0.5 ms at 1 thread), and gain 1.5-1.8x from 4 M up. Below, the hand-off would cost more than it saves.
+ */
+export const THREAD_MIN_MADDS = 500_000;
+/** The weight-gradient kernel's summing block (ROWS in assembly/kernels.template.ts): threads split at its multiples. */
+const WEIGHT_GRAD_BLOCK = 256;
+/** The forward and backward kernels' row tile: threads split at its multiples. */
+const ROW_TILE = 4;
 
 /** Measured against the CPU engine (test/unit/conformance.test.ts), with a margin: see README. */
 export const WASM_PRECISION: Precision = { sums: 'float32', lossTolerance: { abs: 1e-5, rel: 1e-4 } };
@@ -119,11 +143,19 @@ export class WasmEngine implements TrainingEngine {
   private batchTheta: Float32Array[];
   private readonly epochOrder: Int32Array;
   private disposed = false;
+  /** Threads the products run on, this one included (1: no team). */
+  readonly threads: number;
+  private readonly team: ThreadTeam | null;
+  /** Helpers' partial weight gradients: helper h's at partials + h * partialBytes (GW, then the bias gradient). */
+  private readonly partials: number = 0;
+  private readonly partialBytes: number = 0;
 
-  constructor(kernels: Kernels, o: EngineOptions, build: string) {
+  constructor(kernels: Kernels, o: EngineOptions, build: string, team: ThreadTeam | null = null) {
     this.k = kernels;
     this.o = o;
     this.build = build;
+    this.team = team && team.threads > 1 ? team : null;
+    this.threads = this.team ? this.team.threads : 1;
     const lay = layout(o.spec);
     if (o.theta.length !== lay.size) throw new Error(`expected ${lay.size} parameters, got ${o.theta.length}`);
     this.size = lay.size;
@@ -157,6 +189,11 @@ export class WasmEngine implements TrainingEngine {
         relu: name === 'relu',
       };
     });
+    if (this.team) {
+      const floats = Math.max(...this.layers.map((L) => L.outputs * L.ms + L.ks + 4));
+      this.partialBytes = floats * 4;
+      this.partials = this.alloc(this.partialBytes * (this.threads - 1));
+    }
     this.grad = new Float64Array(lay.size);
     this.logitsFM = new Float32Array(this.cap * this.outputs);
     this.dzFM = new Float32Array(n * this.outputs);
@@ -211,7 +248,8 @@ export class WasmEngine implements TrainingEngine {
     let lda = this.ds;
     for (let l = 0; l < this.layers.length; l++) {
       const L = this.layers[l];
-      this.k.forward(input, lda, L.Wt, L.bp, L.relu ? L.A : L.Z, L.ks, n, L.inputs, L.relu ? 1 : 0);
+      const out = L.relu ? L.A : L.Z;
+      this.product('forward', n, ROW_TILE, n * L.inputs * L.ks, (r0, rows) => [input + 4 * r0 * lda, lda, L.Wt, L.bp, out + 4 * r0 * L.ks, L.ks, rows, L.inputs, L.relu ? 1 : 0]);
       if (L.act && !L.relu) {
         const f = L.act, Z = this.f32(L.Z, n * L.ks), A = this.f32(L.A, n * L.ks);
         const ks = L.ks, k = L.outputs;
@@ -278,13 +316,15 @@ export class WasmEngine implements TrainingEngine {
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const L = this.layers[l];
       const input = l > 0 ? this.layers[l - 1].A : X;
-      K.weightGrad(L.dZ, L.ks, input, L.ms, L.GWp, L.gbp, n, L.outputs);
+      this.weightGrad(L, input, n);
       K.unpadRows(L.GWp, L.outputs, L.inputs, L.ms, g32 + 4 * L.weight);
       this.f32(g32 + 4 * L.bias, L.outputs).set(this.f32(L.gbp, L.outputs));
       if (l === 0) break;
       const P = this.layers[l - 1];
       // ReLU's derivative (and the dropout mask) fused into the product; other activations after it.
-      K.backward(L.dZ, L.ks, L.Wp, P.dZ, P.ks, n, L.outputs, P.relu ? P.A : 0, P.relu && P.mask ? P.mask : 0);
+      const gate = P.relu ? P.A : 0, mask = P.relu && P.mask ? P.mask : 0;
+      const row = (at: number, r0: number) => (at ? at + 4 * r0 * P.ks : 0);
+      this.product('backward', n, ROW_TILE, n * L.outputs * P.ks, (r0, rows) => [L.dZ + 4 * r0 * L.ks, L.ks, L.Wp, row(P.dZ, r0), P.ks, rows, L.outputs, row(gate, r0), row(mask, r0)]);
       if (!P.relu) this.activationBackward(P, n);
     }
     const G = this.grad;
@@ -293,6 +333,37 @@ export class WasmEngine implements TrainingEngine {
     if (this.o.l1 > 0) {
       const l1 = this.o.l1, W = this.f32(this.theta, this.size);
       for (const { weight, inputs, outputs } of this.layers) for (let t = weight; t < weight + inputs * outputs; t++) G[t] += l1 * Math.sign(W[t]);
+    }
+  }
+
+  /**
+   * A product over n rows, split by rows over the threads when it has `madds` multiply-adds or more: part p of
+   * the rows (starts at multiples of `align`) runs with `args(first row, rows, p)`; part 0 on this thread.
+   */
+  private product(kernel: ProductKernel, n: number, align: number, madds: number, args: (r0: number, rows: number, part: number) => number[]): void {
+    const run = (a: number[]) => (this.k[kernel] as (...a: number[]) => void)(...a);
+    const bounds = this.team && madds >= THREAD_MIN_MADDS ? splitRows(n, this.threads, align) : [0, n];
+    if (bounds.length <= 2) return run(args(0, n, 0));
+    const jobs: ProductJob[] = [];
+    for (let p = 1; p + 1 < bounds.length; p++) jobs.push({ kernel, args: args(bounds[p], bounds[p + 1] - bounds[p], p) });
+    this.team!.run(jobs, () => run(args(0, bounds[1], 0)));
+  }
+
+  /**
+   * GW = dZ^T A and the bias gradient of layer L. Threaded: part 0 sums into L's own buffers, part p >= 1 into
+   * helper p's partial buffer; the partials are then added in order 1, 2, ... (the same order every run).
+   */
+  private weightGrad(L: Layer, input: number, n: number): void {
+    const gw = (p: number) => (p === 0 ? L.GWp : this.partials + (p - 1) * this.partialBytes);
+    const gb = (p: number) => (p === 0 ? L.gbp : gw(p) + 4 * L.outputs * L.ms);
+    let parts = 1;
+    this.product('weightGrad', n, WEIGHT_GRAD_BLOCK, n * L.ms * L.ks, (r0, rows, p) => {
+      parts = Math.max(parts, p + 1);
+      return [L.dZ + 4 * r0 * L.ks, L.ks, input + 4 * r0 * L.ms, L.ms, gw(p), gb(p), rows, L.outputs];
+    });
+    for (let p = 1; p < parts; p++) {
+      this.k.accumulate(L.GWp, gw(p), L.outputs * L.ms);
+      this.k.accumulate(L.gbp, gb(p), L.ks);
     }
   }
 
@@ -374,6 +445,11 @@ export class WasmEngine implements TrainingEngine {
     this.trainForwardValid = false;
   }
 
+  /** The gradient of the last step (network.layout's order), as the optimizer took it: for tests of the products. */
+  lastGradient(): Float64Array {
+    return Float64Array.from(this.grad);
+  }
+
   getParams(): Float32Array {
     return Float32Array.from(this.f32(this.theta, this.size));
   }
@@ -398,19 +474,22 @@ export class WasmEngine implements TrainingEngine {
   }
 
   dispose(): void {
-    // The instance and its memory go with the last reference to them.
+    // The instance and its memory go with the last reference to them; the threads go back to their pool.
+    this.team?.release();
     this.disposed = true;
   }
 }
 
 /**
  * The wasm engine's factory over the module's bytes: the relaxed-SIMD build where WebAssembly.validate
- * accepts it (Chromium; Node 20 only behind a flag), else plain SIMD; unavailable without SIMD.
+ * accepts it (Chromium; Node 20 only behind a flag), else plain SIMD; unavailable without SIMD. With
+ * `threads` (2 or more) and the shared-memory build, the products run on them (plain SIMD).
  */
-export function wasmEngine(modules: WasmModules | null, unavailable = 'the WebAssembly module was not found'): EngineFactory {
+export function wasmEngine(modules: WasmModules | null, unavailable = 'the WebAssembly module was not found', threads?: ProductThreads): EngineFactory {
   let compiled: Promise<{ module: object; build: string }> | null = null;
-  const pick = (): { bytes: Uint8Array; build: string } | null => {
+  const pick = (): { bytes: Uint8Array; build: string; shared?: boolean } | null => {
     if (!modules || typeof WebAssembly === 'undefined') return null;
+    if (threads && threads.threads > 1 && modules.shared && WebAssembly.validate(modules.shared)) return { bytes: modules.shared, build: 'simd', shared: true };
     if (modules.relaxed && WebAssembly.validate(modules.relaxed)) return { bytes: modules.relaxed, build: 'relaxed-simd' };
     if (WebAssembly.validate(modules.simd)) return { bytes: modules.simd, build: 'simd' };
     return null;
@@ -427,8 +506,21 @@ export function wasmEngine(modules: WasmModules | null, unavailable = 'the WebAs
       if (!p) throw new Error(`the wasm engine cannot run here: ${unavailable}`);
       compiled ??= WebAssembly.compile(p.bytes).then((module) => ({ module, build: p.build }));
       const { module, build } = await compiled;
-      const instance = await WebAssembly.instantiate(module, { env: { abort: () => { throw new Error('wasm abort'); } } });
-      return new WasmEngine(instance.exports as unknown as Kernels, o, build);
+      const abort = () => { throw new Error('wasm abort'); };
+      if (!p.shared || !threads) {
+        const instance = await WebAssembly.instantiate(module, { env: { abort } });
+        return new WasmEngine(instance.exports as unknown as Kernels, o, build);
+      }
+      // The shared build declares 2 initial pages and wasm32's 65536 at most (esbuild.mjs).
+      const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
+      const instance = await WebAssembly.instantiate(module, { env: { memory, abort } });
+      const team = await threads.attach(module, memory);
+      try {
+        return new WasmEngine(instance.exports as unknown as Kernels, o, build, team);
+      } catch (e) {
+        team.release();
+        throw e;
+      }
     },
   };
 }

@@ -18,6 +18,8 @@ export interface RunReport {
   modelEpoch: number;
   params: Float32Array;
   backend: string;
+  /** Threads the engine's products ran on (nn-train's wasm engine); absent: 1 (the CPU engine, the panel). */
+  threads?: number;
 }
 
 /** Everything a run folder is made of: the report, with the config and the dataset it ran on. */
@@ -46,8 +48,11 @@ export function trainerResult(t: Trainer): RunResult {
   });
 }
 
-/** 2: `history` is a summary of at most MAX_HISTORY_RECORDS records (`historyEpochs`, `historySampled`). */
-export const RUN_FORMAT_VERSION = 2;
+/**
+ * 2: `history` is a summary of at most MAX_HISTORY_RECORDS records (`historyEpochs`, `historySampled`).
+ * 3: `threads`, the thread count of the engine (a record of version 2 or less ran on one thread).
+ */
+export const RUN_FORMAT_VERSION = 3;
 /**
  * The most epoch records run.json keeps. A million epochs of records is a string longer than V8 allows
  * (`Invalid string length`) and a file no viewer can open; metrics.csv keeps every epoch instead.
@@ -63,6 +68,11 @@ export interface RunRecord {
   diagnosis: string | null;
   config: NetworkConfig;
   backend: string;
+  /**
+   * Threads the engine's products ran on: nn-train's wasm engine splits them over --threads; 1 elsewhere. Written
+   * since format version 3; a record without it ran on one thread.
+   */
+  threads?: number;
   versions: Record<string, string>;
   dataset: RunDataset;
   network: { sizes: number[]; activations: string[]; parameters: number };
@@ -153,6 +163,7 @@ export function runRecord(r: RunResult, info: RunInfo, extras: { confusion?: Con
     diagnosis: r.diagnosis,
     config: r.config,
     backend: r.backend,
+    threads: r.threads ?? 1,
     versions: info.versions,
     dataset: runDataset(r.config, r.dataset),
     network: { sizes: r.spec.sizes, activations: r.spec.activations, parameters: r.params.length },
