@@ -23,7 +23,10 @@ import { buildDataset, DataSources } from '../src/core/data/dataset';
 import { readSaved, toSaved, viewFromSaved } from './persist';
 import { emptyView, ViewState } from './viewState';
 import { noMapReason, pastRunBoundary, sceneFromConfig, sceneFromReady } from './scene';
+import { NetworkView } from './networkView';
+import { fromLayerParams } from '../src/core/network';
 import { TrainingWorker } from './workerClient';
+import { Playground } from './playground';
 import type { ControlAction, EndedReply, FrameProbe, FrameReply, FromWorkerMessage, ReadyReply } from './workerProtocol';
 
 /** Least time between two saves of the panel's state while a run goes on. */
@@ -55,12 +58,28 @@ let speedChosen = false;
 let paced = false;
 const controls = new Controls(app, onControl, onSpeed);
 app.appendChild(header.readout);
+// The Settings strip (collapsed): each control writes the model file; a run restarts only when asked, or by
+// itself while it has not started (so nothing trained is ever lost).
+const playground = new Playground(app, (edit) => host.send({ type: 'edit', ...edit }), () => {
+  notices.clearBanner();
+  host.send({ type: 'train' });
+});
 const notices = new Notices(app, () => host.send({ type: 'train' }));
 const diagnosesView = new DiagnosesView(app);
 const views = document.createElement('div');
-views.className = 'views';
+views.className = 'views with-network';
 app.appendChild(views);
-const boundary = new BoundaryView(views);
+// The map and the network share a column beside the curves (three columns in a wide panel: panel.css).
+const mapColumn = document.createElement('div');
+mapColumn.className = 'map-column';
+views.appendChild(mapColumn);
+const boundary = new BoundaryView(mapColumn);
+const network = new NetworkView(mapColumn, (q) => {
+  const w = session?.worker;
+  if (!w) return false;
+  w.post({ type: 'unit', ...q });
+  return true;
+});
 const chartColumn = document.createElement('div');
 chartColumn.className = 'chart-column';
 views.appendChild(chartColumn);
@@ -162,6 +181,7 @@ function restore(): void {
     }
   }
   showDiagnosis(saved.mode, saved.diagnosis);
+  if (saved.config) playground.show(saved.config);
   if (saved.saved) notices.setSaved(saved.saved.text, saved.saved.tone);
   speed = typeof saved.speed === 'number' && saved.speed > 0 ? saved.speed : null;
   speedChosen = saved.speedChosen === true || (saved.speedChosen === undefined && speed !== null);
@@ -183,15 +203,19 @@ function onWorker(s: Session, m: FromWorkerMessage): void {
       return onEnded(s, m);
     case 'error':
       return onFailure(s, m.message);
+    case 'unit':
+      return network.setUnit(m);
   }
 }
 
 function onReady(m: ReadyReply): void {
   view.backend = m.backend;
   view.backendReason = m.backendReason;
+  view.engineNote = null;
   view.epochs = m.epochs;
   view.classes = m.classes;
   boundary.setScene(sceneFromReady(m), noMapReason(m.features));
+  if (session) network.setModel({ config: session.config, features: m.features, classes: m.classes, inputNames: m.inputNames ?? [] });
   invalidate(true);
 }
 
@@ -214,7 +238,10 @@ function onFrame(s: Session, m: FrameReply): void {
   view.epoch = m.epoch;
   view.epochs = m.epochs;
   view.epochsPerSecond = m.epochsPerSecond;
+  // The engine changed mid-run (a lost GPU goes on on the CPU): the header says which and why.
+  if (m.engineSwitch) Object.assign(view, { backend: m.engineSwitch.backend, backendReason: m.engineSwitch.reason, engineNote: m.engineSwitch.reason });
   if (m.grid) view.grid = m.grid;
+  if (m.params) network.setParams(m.params);
   invalidate(!!m.grid);
   if (m.state === 'running' || m.state === 'paused') {
     progress.offer({
@@ -242,6 +269,7 @@ function onEnded(s: Session, m: EndedReply): void {
   if (m.grid) view.grid = m.grid;
   showDiagnosis(m.status, m.diagnosis);
   showDiagnoses(s, m);
+  network.setParams(Float32Array.from(m.params));
   invalidate(!!m.grid);
   if (!s.endedSent) {
     s.endedSent = true;
@@ -328,7 +356,11 @@ function load(m: LoadMessage): void {
   view.classes = m.config.training.loss === 'mse' ? 0 : null;
   notices.clearBanner();
   notices.setSaved(null);
+  playground.element.hidden = false;
+  playground.show(m.config);
+  playground.setDiffers(false);
   boundary.setScene(null, 'Preparing the data…');
+  network.setModel(null, 'The network appears when the data is ready.');
   const uri = document.body.dataset.workerUri ?? '';
   TrainingWorker.start(uri, (msg) => onWorker(s, msg), (err) => s === session && onFailure(s, err))
     .then((w) => {
@@ -353,6 +385,7 @@ function showRun(m: ShowRunMessage): void {
   view.modelFile = m.folder;
   view.config = m.config;
   resetView('past');
+  playground.element.hidden = true; // a saved run, not a model file: nothing to edit
   // A saved run's history may be a summary (run.json keeps at most 2,000 records): its last record says how far it ran.
   const last = m.history[m.history.length - 1];
   Object.assign(view, { epoch: last ? last.epoch : 0, epochs: m.config.training.epochs, backend: m.backend, history: m.history });
@@ -365,6 +398,9 @@ function showRun(m: ShowRunMessage): void {
     view.classes = b.classes;
     boundary.setScene(b.scene, b.why);
     view.grid = b.grid;
+    const features = m.layers[0]?.weight[0]?.length ?? 0;
+    network.setModel({ config: m.config, features, classes: b.classes, inputNames: [] });
+    network.setParams(fromLayerParams(specFromConfig(m.config, features, b.classes), m.layers));
   } catch (e) {
     boundary.setScene(null, 'No map for this run.');
     notices.error(`The saved model could not be read: ${e instanceof Error ? e.message : String(e)}`);
@@ -380,7 +416,17 @@ function onHost(m: ToWebviewMessage): void {
     case 'control':
       return sendControl(m.action);
     case 'configChanged':
+      // With the Settings strip open, the strip itself offers the restart.
+      if (!m.problems.length && playground.isOpen) return;
       return notices.configChanged(m.problems);
+    case 'fileConfig':
+      playground.show(m.config, m.problems);
+      playground.setDiffers(m.differs && !!session);
+      // A run that has not started loses nothing: it is reloaded with the file's settings at once.
+      if (m.differs && m.config && session?.worker && view.mode === 'idle' && view.epoch === 0) host.send({ type: 'train', autoStart: false });
+      return;
+    case 'editResult':
+      return playground.result(m.setting, m.problem);
     case 'runSaved':
       if (m.runToken !== view.runToken) return;
       notices.setSaved(`Run saved in ${m.folder}`);

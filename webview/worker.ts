@@ -7,20 +7,24 @@
  * importScripts and a worker from the resource origin, so everything it needs is in this one file.
  */
 import { resolveBackend } from '../src/core/backends/choice';
+import { cpuEngine } from '../src/core/backends/cpu';
 import type { TrainingEngine } from '../src/core/backends/engine';
 import { BoundaryMapper, plotOf } from '../src/core/boundary';
 import type { NetworkConfig } from '../src/core/config';
 import { buildDataset, Dataset } from '../src/core/data/dataset';
-import { EpochMetrics, Trainer } from '../src/core/trainer';
+import { Checkpoint, EpochMetrics, Trainer } from '../src/core/trainer';
 import type { EndStatus } from '../src/shared/protocol';
 import { BoundaryScene, boundaryPng } from './boundaryPicture';
 import { ENGINES, pickEngine } from './engines';
 // Registers the wasm engine (its bytes are inlined into this bundle).
 import './wasmEngine';
 import { enginesForRun, measureEngines } from './gpu/factories';
+import { afterLossNotice, canLoseDevice, fallbackNotice, isDeviceLost, LossDrill } from './gpu/faults';
 import { mapperFor, sceneOf } from './scene';
 import { FrameProber } from './frameProbe';
-import type { ControlAction, FromWorkerMessage, GridValues, InitRequest, ToWorkerMessage, WorkerState } from './workerProtocol';
+import { ParamsThrottle } from './paramsThrottle';
+import { UnitProber } from './unitProbe';
+import type { ControlAction, FromWorkerMessage, GridValues, InitRequest, ToWorkerMessage, UnitReply, UnitRequest, WorkerState } from './workerProtocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -41,7 +45,11 @@ class Run {
   readonly dataset: Dataset;
   readonly frameIntervalMs: number;
   /** The engine chosen (a factory: Reset makes a fresh engine) and why. */
-  private readonly choice: Awaited<ReturnType<typeof pickEngine>>;
+  private choice: Awaited<ReturnType<typeof pickEngine>>;
+  /** Where a GPU engine's run stood at the last frame (gpu/faults.ts): a lost GPU goes on on the CPU from there. */
+  private checkpoint: Checkpoint | null = null;
+  /** Once the GPU was lost: what the header says about it (every later frame carries it). */
+  private engineNote: string | null = null;
   trainer!: Trainer<TrainingEngine>;
   state: WorkerState = 'idle';
   private readonly mapper: BoundaryMapper | null;
@@ -53,6 +61,9 @@ class Run {
   private lastFrameAt = 0;
   private gridMs = 0;
   private readonly prober = new FrameProber();
+  /** The network view's parameters (a few frames a second) and its hidden units' heatmaps (on request). */
+  private readonly paramsThrottle = new ParamsThrottle();
+  private unitProber: UnitProber | null = null;
   /** Speed bookkeeping: epochs and wall time since the last frame while running, smoothed. */
   private rateEpoch = 0;
   private rateSince = 0;
@@ -77,6 +88,7 @@ class Run {
     const choice = await pickEngine(resolveBackend(req.config.backend, req.backend), measureEngines(req.config, dataset), enginesForRun(ENGINES, req.config, dataset));
     const r = new Run(req, dataset, choice);
     r.trainer = await r.newTrainer();
+    await r.keepCheckpoint();
     return r;
   }
 
@@ -112,6 +124,7 @@ class Run {
         classes: ds.classes,
         bounds: m ? { size: m.grid.size, xMin: m.grid.xMin, xMax: m.grid.xMax, yMin: m.grid.yMin, yMax: m.grid.yMax } : null,
         points,
+        inputNames: ds.featureNames ?? Array.from({ length: ds.features }, (_, j) => `x${j + 1}`),
       },
       points ? [points.X.buffer, points.y.buffer, points.trainIdx.buffer, points.testIdx.buffer] : [],
     );
@@ -164,6 +177,8 @@ class Run {
 
   /** Posts what happened since the last frame, with `grid` (by default the boundary of the current weights). */
   async sendFrame(reset = false, given?: GridValues | null): Promise<void> {
+    // Before anything of the frame: the page is shown only epochs a lost GPU cannot take back.
+    await this.keepCheckpoint();
     const grid = given === undefined ? await this.grid() : given;
     const now = performance.now();
     if (this.state === 'running' && now > this.rateSince) {
@@ -176,6 +191,7 @@ class Run {
     this.pending = [];
     // The teaching block (frameProbe.ts): gradient norms and dead units of the current weights, throttled.
     const probe = reset ? null : await this.prober.sample(this.trainer, this.dataset, this.config);
+    const params = await this.paramsThrottle.sample(this.trainer, reset || this.state !== 'running');
     this.lastFrameAt = performance.now();
     post(
       {
@@ -189,8 +205,10 @@ class Run {
         grid,
         reset,
         probe,
+        params,
+        engineSwitch: this.engineNote ? { backend: this.engineName, reason: this.engineNote } : null,
       },
-      grid ? transferables(grid) : [],
+      [...(grid ? transferables(grid) : []), ...(params ? [params.buffer] : [])],
     );
   }
 
@@ -229,10 +247,45 @@ class Run {
     );
   }
 
+  /** What one hidden unit computes at the current weights (webview/unitProbe.ts). */
+  async inspectUnit(m: UnitRequest): Promise<UnitReply> {
+    const params = await this.trainer.engine.getParams();
+    this.unitProber ??= new UnitProber(this.trainer.spec, this.dataset);
+    return this.unitProber.inspect(params, m.layer, m.unit, m.size, this.trainer.epoch, m.requestId);
+  }
+
+  /** A checkpoint of a GPU engine's run where it stands (the CPU engines cannot lose a device: none for them). */
+  async keepCheckpoint(): Promise<void> {
+    if (canLoseDevice(this.trainer.engine)) this.checkpoint = await this.trainer.checkpoint();
+  }
+
+  /**
+   * After a lost GPU: the trainer back at the last checkpoint, on the CPU engine, the records after it dropped
+   * (never sent: frames carry checkpointed epochs only); they are trained again. False for any other error.
+   * Whether the user had stopped the run (it then ends at the checkpoint).
+   */
+  async fallBack(e: unknown): Promise<{ wasStopped: boolean } | null> {
+    const from = this.checkpoint;
+    if (!isDeviceLost(e) || !from) return null;
+    const lostAt = this.trainer.epoch;
+    const wasStopped = this.trainer.status === 'stopped';
+    const mode = this.trainer.engine.name;
+    await this.trainer.continueOn((o) => cpuEngine.create(o), from);
+    this.pending = this.pending.filter((r) => r.epoch <= from.epoch);
+    this.checkpoint = null;
+    this.msPerEpoch = 0;
+    this.engineNote = fallbackNotice(lostAt, e.message, from.epoch);
+    // A Reset starts on the CPU too: this panel's GPU has failed once.
+    this.choice = { factory: cpuEngine, reason: afterLossNotice(mode, e.message) };
+    return { wasStopped };
+  }
+
   /** Back to the initial weights on a fresh engine (the old one is released); nothing of the run is kept. */
   async reset(): Promise<void> {
     this.dispose();
     this.trainer = await this.newTrainer();
+    this.checkpoint = null;
+    if (this.engineNote) this.engineNote = this.choice.reason;
     this.pending = [];
     this.trainMs = 0;
     this.epochsPerSecond = 0;
@@ -250,6 +303,7 @@ function transferables(g: GridValues): Transferable[] {
 }
 
 let run: Run | null = null;
+const drill = new LossDrill(scope);
 /**
  * While something asynchronous is under way (a run loading, a slice on an engine, the result being put
  * together: the PNG is encoded asynchronously), messages wait, in order.
@@ -261,7 +315,7 @@ const waiting: ToWorkerMessage[] = [];
 function exclusive(job: () => Promise<void>): void {
   busy = true;
   job()
-    .catch(fail)
+    .catch(recoverOrFail)
     .finally(() => {
       busy = false;
       while (!busy && waiting.length) handle(waiting.shift()!);
@@ -318,6 +372,7 @@ async function tick(): Promise<void> {
     return;
   }
   // A message handled meanwhile may have replaced or paused the run: then this slice's frame is not sent.
+  drill.check(r.trainer.epoch, r.trainer.engine);
   if (run === r && r.state === 'running' && r.frameDue(performance.now())) await r.sendFrame();
   schedule();
 }
@@ -362,6 +417,26 @@ async function control(r: Run, action: ControlAction): Promise<void> {
   }
 }
 
+/**
+ * A job failed: a lost GPU continues on the CPU engine from the last checkpoint and the run goes on as it was
+ * going (running, paused, or ending when it had ended); any other error ends the session with its message.
+ */
+async function recoverOrFail(e: unknown): Promise<void> {
+  const r = run;
+  const moved = r ? await r.fallBack(e).catch(() => null) : null;
+  if (!r || !moved) return fail(e);
+  restartPace(r);
+  if (moved.wasStopped) r.trainer.stop();
+  try {
+    if (r.trainer.done) return await end(r);
+    if (r.state !== 'paused' && r.state !== 'idle') r.state = 'running';
+    await r.sendFrame();
+    if (r.state === 'running') schedule();
+  } catch (again) {
+    fail(again);
+  }
+}
+
 function fail(e: unknown): void {
   if (run) run.state = 'stopped';
   post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
@@ -388,6 +463,12 @@ function handle(msg: ToWorkerMessage): void {
         await r.sendFrame();
         if (msg.autoStart) schedule();
       });
+    } else if (msg.type === 'unit') {
+      const r = run;
+      const none = (error: string): UnitReply => ({ type: 'unit', requestId: msg.requestId, layer: msg.layer, unit: msg.unit, epoch: 0, grid: null, stats: { mean: 0, min: 0, max: 0, zeroShare: 0, points: 0 }, ms: 0, error });
+      // A failed look inside is answered as such: it must not end the run.
+      if (!r) post(none('no network is loaded'));
+      else exclusive(() => r.inspectUnit(msg).then((u) => post(u, u.grid ? [u.grid.values.buffer] : []), (e: unknown) => post(none(e instanceof Error ? e.message : String(e)))));
     } else if (msg.type === 'control' && run) {
       const r = run;
       exclusive(() => control(r, msg.action));

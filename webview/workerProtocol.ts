@@ -43,7 +43,21 @@ export interface SpeedRequest {
   epochsPerSecond: number | null;
 }
 
-export type ToWorkerMessage = InitRequest | ControlRequest | SpeedRequest;
+/**
+ * What one hidden unit computes (the network view's hover or click): its output over a `size` x `size` grid
+ * of the map's plane and its statistics on the training points, at the current weights.
+ */
+export interface UnitRequest {
+  type: 'unit';
+  /** Echoed in the reply, so the page can drop answers to questions it no longer asks. */
+  requestId: number;
+  /** Hidden layer, 0 for the first. */
+  layer: number;
+  unit: number;
+  size: number;
+}
+
+export type ToWorkerMessage = InitRequest | ControlRequest | SpeedRequest | UnitRequest;
 
 // ---------------------------------------------------------------- worker -> page
 
@@ -89,6 +103,8 @@ export interface ReadyReply {
   points: ScenePoints | null;
   /** The map's two axes by name (x1, x2 or a CSV file's columns); null without a map. */
   axes?: [string, string] | null;
+  /** The network's inputs by name (x1, x2, x1^2 or a CSV file's columns), for the network view. */
+  inputNames?: string[];
 }
 
 /** What happened since the last frame. */
@@ -108,6 +124,10 @@ export interface FrameReply {
   reset: boolean;
   /** A look inside the network at this frame's weights (core/probe.ts), a few times a second at most. */
   probe?: FrameProbe | null;
+  /** The current parameters (network.layout's order) for the network view, a few times a second at most (transferred). */
+  params?: Float32Array | null;
+  /** The run moved to another engine mid-run (a lost GPU: webview/gpu/faults.ts): which, and why, for the header. */
+  engineSwitch?: { backend: string; reason: string } | null;
 }
 
 /** Per-layer gradient norms and dead-ReLU shares at one epoch, for the gradient chart and the diagnoses. */
@@ -142,4 +162,31 @@ export interface WorkerErrorReply {
   message: string;
 }
 
-export type FromWorkerMessage = ReadyReply | FrameReply | EndedReply | WorkerErrorReply;
+/** A hidden unit's activation on the training points (at most core/probe.ts's PROBE_ROWS of them, evenly spread). */
+export interface UnitStats {
+  mean: number;
+  min: number;
+  max: number;
+  /** Share (0..1) of those points where the unit outputs exactly 0 (for ReLU: where it is dead). */
+  zeroShare: number;
+  points: number;
+}
+
+/** The answer to a UnitRequest. */
+export interface UnitReply {
+  type: 'unit';
+  requestId: number;
+  layer: number;
+  unit: number;
+  /** The epoch whose weights were used. */
+  epoch: number;
+  /** The unit's output over the map's plane, row r = y from the bottom (as a boundary grid); null without a 2-D map. */
+  grid: { bounds: GridBounds; values: Float32Array } | null;
+  stats: UnitStats;
+  /** Time the worker took, so the page knows whether to ask again at every frame. */
+  ms: number;
+  /** Why there is no answer (the unit does not exist, no run is loaded); the other fields are then empty. */
+  error?: string;
+}
+
+export type FromWorkerMessage = ReadyReply | FrameReply | EndedReply | WorkerErrorReply | UnitReply;
