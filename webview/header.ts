@@ -8,7 +8,7 @@ import { formatAccuracy, formatEpoch, formatLoss, formatRate } from './format';
 import type { ViewState } from './viewState';
 
 /** What the header shows: the view's own fields, and the latest epoch's record. */
-export type HeaderValues = Pick<ViewState, 'modelFile' | 'mode' | 'epoch' | 'epochs' | 'epochsPerSecond' | 'backend' | 'backendReason'> & {
+export type HeaderValues = Pick<ViewState, 'modelFile' | 'mode' | 'epoch' | 'epochs' | 'epochsPerSecond' | 'backend' | 'backendReason' | 'engineNote'> & {
   latest: EpochMetrics | null;
 };
 
@@ -44,6 +44,8 @@ export class Header {
   private readonly epoch: HTMLElement;
   private readonly rate: HTMLElement;
   private readonly backend: HTMLElement;
+  /** A run that moved engines mid-run (a lost GPU) says so here, in words. */
+  private readonly engineNote: HTMLElement;
   /** The latest numbers; the caller places it (the header only fills it). */
   readonly readout: HTMLElement;
   private readonly loss: HTMLElement;
@@ -66,6 +68,9 @@ export class Header {
     const engine = el(status, 'span', 'engine');
     engine.append('engine ');
     this.backend = el(engine, 'span', 'backend', 'backend', '–');
+    this.engineNote = el(this.element, 'div', 'engine-note', 'engine-note');
+    this.engineNote.setAttribute('role', 'status');
+    this.engineNote.hidden = true;
 
     this.readout = el(null, 'dl', 'readout');
     this.readout.setAttribute('aria-live', 'off');
@@ -92,6 +97,8 @@ export class Header {
     this.rate.textContent = v.mode === 'running' || v.mode === 'paused' || v.epochsPerSecond > 0 ? formatRate(v.epochsPerSecond) : '–';
     this.backend.textContent = v.backend ?? '–';
     this.backend.title = v.backendReason ?? '';
+    this.engineNote.textContent = v.engineNote ?? '';
+    this.engineNote.hidden = !v.engineNote;
     const m = v.latest;
     this.loss.textContent = formatLoss(m?.loss);
     this.testLoss.textContent = formatLoss(m?.testLoss);

@@ -18,6 +18,8 @@ export interface ViewState {
   backend: string | null;
   /** Why the worker chose that engine ("wasm: 3.1x faster than cpu for this network"). */
   backendReason?: string | null;
+  /** Said in the header in words, not only on hover: the run moved to the CPU engine after a lost GPU. */
+  engineNote?: string | null;
   /** 0 for regression; null until known (derived from the config, so not saved). */
   classes: number | null;
   history: EpochMetrics[];

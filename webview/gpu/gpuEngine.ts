@@ -274,7 +274,14 @@ export class GpuEngine implements TrainingEngine {
       if (this.failure) throw this.failure;
       if (this.disposed) throw new Error(`the ${this.name} engine was disposed`);
       this.checkDevice();
-      const v = await task();
+      let v: T;
+      try {
+        v = await task();
+      } catch (e) {
+        // A destroyed WebGPU device fails its next call before `device.lost` says why: wait for the reason.
+        const lost = await this.rt.confirmLoss();
+        throw lost && !(e instanceof DeviceLost) ? new DeviceLost(lost) : e;
+      }
       // A lost GL context reads back zeros without an error: numbers read after a loss are refused.
       this.checkDevice();
       return v;
@@ -585,6 +592,11 @@ export class GpuEngine implements TrainingEngine {
   /** Waits for every queued task; rejects with the first failure (a lost context, a lost device). */
   async settle(): Promise<void> {
     await this.enqueue(async () => undefined);
+  }
+
+  /** For the tests: loses this engine's own context or device through the real API (see GpuRuntime.simulateLoss). */
+  simulateLoss(): boolean {
+    return this.rt.simulateLoss();
   }
 
   /** Whether a task failed (the engine is then unusable: the worker continues on the CPU engine). */

@@ -18,6 +18,9 @@ import type { GpuMode } from './gpuEngine';
 /** What a probe found: a runtime, or why this mode does not run here. */
 export type Probe = { ok: true; rt: GpuRuntime } | { ok: false; why: string };
 
+/** How long a failed WebGPU call waits for `device.lost` before its error is taken as it is. */
+const LOSS_SETTLE_MS = 200;
+
 type AnyKernel = ((...args: unknown[]) => unknown) & { kernel?: { context?: unknown; constructor?: { mode?: string } } };
 
 export class GpuRuntime {
@@ -104,6 +107,17 @@ export class GpuRuntime {
   lost(): string | null {
     if (!this.lostWhy && this.gl && this.gl.isContextLost()) this.lostWhy = `the ${this.mode === 'webgl2' ? 'WebGL2' : 'WebGL'} context was lost`;
     return this.lostWhy;
+  }
+
+  /**
+   * Why the device is gone, waiting a moment for a WebGPU device's `lost` to settle (a call on a destroyed
+   * device fails before the promise resolves); null when it is still there.
+   */
+  async confirmLoss(): Promise<string | null> {
+    if (this.device && !this.lostWhy) await Promise.race([this.device.lost, new Promise((r) => setTimeout(r, LOSS_SETTLE_MS))]);
+    // The lost handler runs on the same resolution: one more turn and it has written the reason.
+    await Promise.resolve();
+    return this.lost();
   }
 
   /** For the tests: loses the context or the device, as a driver reset would. */
