@@ -261,8 +261,8 @@ class Run {
 
   /**
    * After a lost GPU: the trainer back at the last checkpoint, on the CPU engine, the records after it dropped
-   * (never sent: frames carry checkpointed epochs only); they are trained again. False for any other error.
-   * Whether the user had stopped the run (it then ends at the checkpoint).
+   * (never sent: frames carry checkpointed epochs only); they are trained again. Says whether the user had
+   * stopped the run (it then ends at the checkpoint); null for any other error, or before any checkpoint.
    */
   async fallBack(e: unknown): Promise<{ wasStopped: boolean } | null> {
     const from = this.checkpoint;
