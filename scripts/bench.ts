@@ -3,7 +3,7 @@
  * invocation (when Debian's python3-torch is installed). Prints a table with ratios; never fails because a
  * shared machine was slow. Not part of the tests.
  *
- * Every engine nn-train has (cpu, wasm), each on:
+ * Every engine nn-train has (cpu, wasm on one thread), each on:
  *   tutorial     1000 full-batch Adam epochs of 2-10-1 on the tutorial's 800 points, with per-epoch test metrics
  *                (PyTorch's loop has none: ours does more)
  *   large        one full-batch Adam epoch of 6554 points through 2-128-128-1 ReLU (ours with its test measure)
@@ -12,9 +12,12 @@
  *   csv          a CSV file of 100,000 rows and 10 columns (9 features, a text label) read into a dataset:
  *                parsing, numbers, labels, split (ours only)
  *   moons        make_moons(100000, noise=0.1) with numpy's sin/cos, bit for bit (ours only)
+ * and the wasm engine on 2 threads (nn-train's --threads 2) for large and huge, beside PyTorch on one thread and on
+ * two. The machine's load average is printed with the numbers: on a shared machine, threads need idle cores.
  */
 import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
+import { availableParallelism, loadavg } from 'os';
 import * as path from 'path';
 import { cpuEngine } from '../src/core/backends/cpu';
 import type { EngineFactory, TrainingEngine } from '../src/core/backends/engine';
@@ -23,6 +26,7 @@ import { BoundaryMapper } from '../src/core/boundary';
 import { NetworkConfig, resolveConfig, tutorialConfig } from '../src/core/config';
 import { buildDataset, Dataset } from '../src/core/data/dataset';
 import { Trainer } from '../src/core/trainer';
+import { ThreadPool } from '../src/node/threadPool';
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 
@@ -44,7 +48,9 @@ async function timeMs(f: () => unknown): Promise<number> {
 }
 
 const dist = path.join(__dirname);
-const ENGINES: EngineFactory[] = [cpuEngine, wasmEngine({ simd: new Uint8Array(readFileSync(path.join(dist, 'kernels.wasm'))) })];
+const kernels = (f: string) => new Uint8Array(readFileSync(path.join(dist, f)));
+const ENGINES: EngineFactory[] = [cpuEngine, wasmEngine({ simd: kernels('kernels.wasm') })];
+const THREADS = 2;
 
 function trainerOn(cfg: NetworkConfig, ds: Dataset, f: EngineFactory): Promise<Trainer<TrainingEngine>> {
   return Trainer.create(cfg, ds, { engine: f });
@@ -122,6 +128,9 @@ interface TorchTimes {
   largeEpochSeconds: number;
   hugeEpochSeconds: number;
   gridSeconds: number;
+  /** The same two epochs with torch.set_num_threads(2). */
+  largeEpochSeconds2: number;
+  hugeEpochSeconds2: number;
 }
 
 function torchTimes(): TorchTimes | string {
@@ -139,7 +148,8 @@ function torchTimes(): TorchTimes | string {
 /** What limits each engine, measured on this machine's kind (see README). */
 const LIMITS: Record<string, string> = {
   cpu: 'plain JS, float64 sums, scalar loops: the products at ~1 GFLOP/s',
-  wasm: 'one thread (no worker_threads yet), f32x4 products at ~8-11 GFLOP/s measured; loss, other activations and the optimizer in JS over its memory (O(rows x units), small beside the products)',
+  wasm: 'one thread, f32x4 products at ~8-11 GFLOP/s measured; loss, other activations and the optimizer in JS over its memory (O(rows x units), small beside the products)',
+  'wasm, 2 threads': 'the products split by rows (forward, backward, weight gradient; the rest stays on one thread), so at most 2x, and only with a second core idle',
 };
 
 async function main(): Promise<void> {
@@ -154,19 +164,28 @@ async function main(): Promise<void> {
     if (f.name !== 'cpu' || process.env.BENCH_ALL) rows.push([`${f.name}: 100,000 x 2-256-256-1, one Adam epoch`, await largeEpoch(f, 125_000, 256, f.name === 'cpu' ? 1 : 3), ref && ref.hugeEpochSeconds * 1000]);
     rows.push([`${f.name}: 100 x 100 boundary grid`, await grid(f), ref && ref.gridSeconds * 1000]);
   }
+  const load = loadavg()[0];
+  const pool = await ThreadPool.start(THREADS);
+  const threaded = wasmEngine({ simd: kernels('kernels.wasm'), shared: kernels('kernels.shared.wasm') }, undefined, pool);
+  rows.push([`wasm, ${THREADS} threads: 6554 x 2-128-128-1, one Adam epoch`, await largeEpoch(threaded, 8192, 128, REPS), ref && ref.largeEpochSeconds * 1000]);
+  rows.push([`wasm, ${THREADS} threads: 100,000 x 2-256-256-1, one Adam epoch`, await largeEpoch(threaded, 125_000, 256, 3), ref && ref.hugeEpochSeconds * 1000]);
+  await pool.close();
   rows.push(['CSV 100,000 rows x 10 columns to a dataset', csvLoad(), null]);
   rows.push(['make_moons(100000, noise=0.1), bit for bit', moons(), null]);
   const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(1) : ms.toFixed(3)) + ' ms';
   console.log('');
-  console.log(`| ${'program'.padEnd(50)} | ${'NN Trainer'.padStart(11)} | ${'PyTorch'.padStart(11)} | ${'ours / PyTorch'.padStart(14)} |`);
-  console.log(`|${'-'.repeat(52)}|${'-'.repeat(13)}|${'-'.repeat(13)}|${'-'.repeat(16)}|`);
+  const w = Math.max(...rows.map((r) => r[0].length));
+  console.log(`| ${'program'.padEnd(w)} | ${'NN Trainer'.padStart(11)} | ${'PyTorch'.padStart(11)} | ${'ours / PyTorch'.padStart(14)} |`);
+  console.log(`|${'-'.repeat(w + 2)}|${'-'.repeat(13)}|${'-'.repeat(13)}|${'-'.repeat(16)}|`);
   for (const [name, mine, theirs] of rows) {
     const ratio = theirs ? (mine / theirs).toFixed(2) + 'x' : 'n/a';
-    console.log(`| ${name.padEnd(50)} | ${fmt(mine).padStart(11)} | ${(theirs ? fmt(theirs) : 'n/a').padStart(11)} | ${ratio.padStart(14)} |`);
+    console.log(`| ${name.padEnd(w)} | ${fmt(mine).padStart(11)} | ${(theirs ? fmt(theirs) : 'n/a').padStart(11)} | ${ratio.padStart(14)} |`);
   }
   console.log('');
-  for (const f of ENGINES) console.log(`${f.name}: limited by ${LIMITS[f.name]}`);
+  for (const name of Object.keys(LIMITS)) console.log(`${name}: limited by ${LIMITS[name]}`);
   console.log(ref ? `PyTorch ${ref.torch}, 1 thread, same invocation. Ratio < 1: NN Trainer is faster.` : torch);
+  if (ref) console.log(`PyTorch on 2 threads: ${fmt(ref.largeEpochSeconds2 * 1000)} (6554 x 2-128-128-1), ${fmt(ref.hugeEpochSeconds2 * 1000)} (100,000 x 2-256-256-1).`);
+  console.log(`Load average (1 min) on ${availableParallelism()} cores: ${load.toFixed(2)} before the threaded rows, ${loadavg()[0].toFixed(2)} at the end.`);
 }
 
 main();
