@@ -215,7 +215,7 @@ function onReady(m: ReadyReply): void {
   view.epochs = m.epochs;
   view.classes = m.classes;
   boundary.setScene(sceneFromReady(m), noMapReason(m.features));
-  if (session) network.setModel({ config: session.config, features: m.features, classes: m.classes, inputNames: m.inputNames ?? [] });
+  if (session) network.setModel({ config: session.config, features: m.features, classes: m.classes, inputNames: m.inputNames ?? [], points: m.points });
   invalidate(true);
 }
 

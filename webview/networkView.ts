@@ -16,7 +16,7 @@ import { NetworkSpec, specFromConfig } from '../src/core/network';
 import { paintGrid, themePalette } from './colors';
 import { layerMaxAbs, linkWidth, MAX_UNITS_SHOWN, NetGraph, NetLink, NetNode, networkGraph } from './networkLayout';
 import { hiddenTitle, inputTitle, outputTitle, statsLine } from './networkWords';
-import type { UnitReply, UnitRequest } from './workerProtocol';
+import type { GridBounds, ScenePoints, UnitReply, UnitRequest } from './workerProtocol';
 
 /** Points per side of a unit's heatmap (the worker evaluates the unit at size x size points). */
 export const UNIT_GRID = 40;
@@ -31,6 +31,10 @@ const UNIT_GAP = { max: 14, min: 6 };
  */
 const NARROW_SPAN = 90;
 const HEATMAP_PX = 112;
+/** Training points drawn over a unit's heatmap at most (evenly spread): where the data lies on the plane. */
+const HEATMAP_POINTS = 400;
+/** A weight layer with more drawn links than this is dense: its weak links fade out, so the strong ones read. */
+const DENSE_LINKS = 100;
 
 /** Asks the worker about one unit; false when no worker can answer (a past run, a reloaded panel). */
 export type InspectUnit = (q: Omit<UnitRequest, 'type'>) => boolean;
@@ -40,6 +44,8 @@ export interface NetworkModel {
   features: number;
   classes: number;
   inputNames: string[];
+  /** The data's points on the map's plane (null without a 2-D map), drawn over a unit's heatmap. */
+  points?: ScenePoints | null;
 }
 
 export class NetworkView {
@@ -52,6 +58,8 @@ export class NetworkView {
   private readonly tipMap: HTMLElement;
   private readonly heatmap: HTMLCanvasElement;
   private readonly heatCaption: HTMLElement;
+  private readonly heatPoints: Selection<SVGSVGElement, unknown, null, undefined>;
+  private points: ScenePoints | null = null;
   private spec: NetworkSpec | null = null;
   private loss: LossName = 'bce-with-logits';
   private inputNames: string[] = [];
@@ -101,9 +109,11 @@ export class NetworkView {
     this.tipTitle = tip.append('div').attr('class', 'unit-tip-title').attr('id', 'unit-tip-title').node()!;
     const map = tip.append('div').attr('class', 'unit-tip-map');
     this.tipMap = map.node()!;
-    this.heatmap = map.append('canvas').attr('id', 'unit-heatmap').attr('role', 'img').node()!;
+    const picture = map.append('div').attr('class', 'unit-tip-picture');
+    this.heatmap = picture.append('canvas').attr('id', 'unit-heatmap').attr('role', 'img').node()!;
     this.heatmap.style.width = `${HEATMAP_PX}px`;
     this.heatmap.style.height = `${HEATMAP_PX}px`;
+    this.heatPoints = picture.append('svg').attr('class', 'unit-tip-points').attr('width', HEATMAP_PX).attr('height', HEATMAP_PX).attr('aria-hidden', 'true');
     this.heatCaption = map.append('div').attr('class', 'unit-tip-caption').node()!;
     this.tipStats = tip.append('div').attr('class', 'unit-tip-stats').attr('id', 'unit-tip-stats').node()!;
 
@@ -118,6 +128,8 @@ export class NetworkView {
     this.spec = model ? specFromConfig(model.config, model.features, model.classes) : null;
     this.loss = model ? model.config.training.loss : 'bce-with-logits';
     this.inputNames = model ? model.inputNames : [];
+    this.points = model?.points ?? null;
+    this.heatPoints.selectAll('*').remove();
     this.params = null;
     this.unit = null;
     this.unitVersion = -1;
@@ -254,8 +266,7 @@ export class NetworkView {
     const columns = spec.sizes.length;
     for (let c = 0; c < columns; c++) {
       const x = graph.nodes.find((n) => n.column === c)!.x;
-      const n = spec.sizes[c];
-      const label = c === 0 ? 'in' : c === columns - 1 ? 'out' : n > MAX_UNITS_SHOWN ? `${c}·${n}` : String(c);
+      const label = c === 0 ? 'in' : c === columns - 1 ? 'out' : String(c);
       g.append('text').attr('class', 'net-label').attr('x', x).attr('y', height - 4).attr('text-anchor', 'middle').text(label);
     }
   }
@@ -272,10 +283,15 @@ export class NetworkView {
       return;
     }
     const max = layerMaxAbs(graph.links, theta, spec.sizes.length - 1);
+    const dense = graph.shown.slice(1).map((to, l) => to.length * graph.shown[l].length > DENSE_LINKS);
+    const opacity = (k: NetLink) => {
+      const t = max[k.layer] > 0 ? Math.abs(theta[k.index]) / max[k.layer] : 0;
+      return dense[k.layer] ? 0.06 + 0.94 * t * t : 0.35 + 0.65 * t;
+    };
     lines
       .attr('class', (k) => `link ${theta[k.index] >= 0 ? 'pos' : 'neg'}`)
       .attr('stroke-width', (k) => linkWidth(theta[k.index], max[k.layer]).toFixed(3))
-      .attr('stroke-opacity', (k) => (0.35 + 0.65 * (max[k.layer] > 0 ? Math.abs(theta[k.index]) / max[k.layer] : 0)).toFixed(3));
+      .attr('stroke-opacity', (k) => opacity(k).toFixed(3));
   }
 
   private hover(n: NetNode | null): void {
@@ -375,10 +391,32 @@ export class NetworkView {
     const image = ctx.createImageData(size, size);
     paintGrid(image, size, t, null, { ...themePalette(), strength: 0.9 }, { classes: 2, min: 0, max: 1 });
     ctx.putImageData(image, 0, 0);
+    this.drawHeatPoints(g.bounds);
     this.heatmap.setAttribute('aria-label', `What hidden unit ${u.unit + 1} of layer ${u.layer + 1} outputs over the map's plane`);
     this.heatCaption.textContent = maxAbs > 0
       ? `Its output over the map's plane: the background colour is 0, the strongest colour ±${Number(maxAbs.toPrecision(3))} (the sign coloured as the links).`
       : "Its output over the map's plane: 0 everywhere.";
+  }
+
+  /** The training points over the heatmap (once per dataset: the plane does not move). */
+  private drawHeatPoints(b: GridBounds): void {
+    const pts = this.points;
+    if (!pts || !this.heatPoints.select('circle').empty()) return;
+    const idx = pts.trainIdx;
+    const step = Math.max(1, idx.length / HEATMAP_POINTS);
+    const chosen: number[] = [];
+    for (let i = 0; i < idx.length; i += step) chosen.push(idx[Math.floor(i)]);
+    const x = (v: number) => ((v - b.xMin) / (b.xMax - b.xMin)) * HEATMAP_PX;
+    const y = (v: number) => HEATMAP_PX - ((v - b.yMin) / (b.yMax - b.yMin)) * HEATMAP_PX;
+    this.heatPoints
+      .selectAll('circle')
+      .data(chosen)
+      .enter()
+      .append('circle')
+      .attr('class', 'unit-pt')
+      .attr('cx', (i) => x(pts.X[2 * i]).toFixed(1))
+      .attr('cy', (i) => y(pts.X[2 * i + 1]).toFixed(1))
+      .attr('r', 1.1);
   }
 
   /** Beside the node, on whichever side has room, inside the window. */

@@ -41,7 +41,8 @@ export function hiddenTitle(layer: number, unit: number, units: number, activati
   if (!stats || !stats.points) return `${head} (layer ${layer + 1} has ${units} units)`;
   // An exact 0 means no gradient flows back through the unit for that point: where ReLU is 0 it does not learn.
   if (activation === 'relu') {
-    if (stats.zeroShare >= 1) return `${head}, dead on every training point: it outputs 0 everywhere and no longer learns`;
+    if (stats.zeroShare >= 1) return `${head}, dead on every training point: it outputs 0 for all of them, so it no longer learns`;
+    if (stats.zeroShare === 0) return `${head}, active (above 0) on every training point`;
     return `${head}, dead on ${percent(stats.zeroShare)} of the training points`;
   }
   return `${head}, mean output ${short(stats.mean)} on the training points`;
