@@ -17,7 +17,7 @@
  *
  * Threads (nn-train): given product threads (./productThreads.ts), the engine runs the shared-memory build over a
  * shared memory that every thread's instance imports, and splits each product big enough to repay the hand-off
- * (THREAD_MIN_MADDS) by rows. Forward and backward rows are independent: the same numbers as one thread, bit for
+ * (THREAD_MIN_MADDS, measured) by rows. Forward and backward rows are independent: the same numbers as one thread, bit for
  * bit. The weight gradient is a sum over rows: each thread sums its own rows (whole blocks of the kernel's 256)
  * into its own partial buffer and the partials are added in thread order, so a run gives the same numbers every
  * time for a given thread count, and differs from one thread's only by the order the blocks' sums are added.
@@ -71,12 +71,15 @@ const HEAP_BASE = PAGE;
 const pad4 = (x: number) => (x + 3) & ~3;
 
 /**
- * The least multiply-adds (rows x inputs x padded outputs) for which a product is split over the threads.
- * Measured here (scripts/bench-threads.ts, 2 cores, Node 20, load average 2-3 from other work): the round trip
- * (wake a helper, wait for it) costs 20-60 us; 2 threads first beat one at about 0.3-0.5 M multiply-adds (forward
- * 0.5 ms at 1 thread), and gain 1.5-1.8x from 4 M up. Below, the hand-off would cost more than it saves.
+ * The least multiply-adds (rows x inputs x padded outputs) for which each product is split over the threads.
+ * Measured with scripts/bench-threads.ts (128 x 128 weights, 8 to 8192 rows, 1 thread against 2, median and best
+ * of 201) on this 2-core machine, Node 20, under a load average of 5-10 from other work: an empty job's round trip
+ * costs 8-13 us. The backward product breaks even at 1 M multiply-adds (64 rows: 1.03x median, 1.30x best) and
+ * gains 1.3-1.9x from 4 M; the weight gradient, split only in whole 256-row blocks (8 M and up), gains 1.4-1.9x;
+ * the forward product, whose 4 x 8 tile keeps a core busiest, still loses at 8 M (0.78-0.96x) and first gains at
+ * 33 M (0.7-1.0x median, 1.5x best; 1.06-1.7x at 134 M). Below these, the hand-off costs more than it saves.
  */
-export const THREAD_MIN_MADDS = 500_000;
+export const THREAD_MIN_MADDS: Readonly<Record<ProductKernel, number>> = { forward: 16_000_000, backward: 1_000_000, weightGrad: 1_000_000 };
 /** The weight-gradient kernel's summing block (ROWS in assembly/kernels.template.ts): threads split at its multiples. */
 const WEIGHT_GRAD_BLOCK = 256;
 /** The forward and backward kernels' row tile: threads split at its multiples. */
@@ -342,7 +345,7 @@ export class WasmEngine implements TrainingEngine {
    */
   private product(kernel: ProductKernel, n: number, align: number, madds: number, args: (r0: number, rows: number, part: number) => number[]): void {
     const run = (a: number[]) => (this.k[kernel] as (...a: number[]) => void)(...a);
-    const bounds = this.team && madds >= THREAD_MIN_MADDS ? splitRows(n, this.threads, align) : [0, n];
+    const bounds = this.team && madds >= THREAD_MIN_MADDS[kernel] ? splitRows(n, this.threads, align) : [0, n];
     if (bounds.length <= 2) return run(args(0, n, 0));
     const jobs: ProductJob[] = [];
     for (let p = 1; p + 1 < bounds.length; p++) jobs.push({ kernel, args: args(bounds[p], bounds[p + 1] - bounds[p], p) });
