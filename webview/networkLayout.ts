@@ -74,10 +74,12 @@ export function networkGraph(spec: NetworkSpec, box: Box): NetGraph {
   const at: { x: number; y: number }[][] = [];
   shown.forEach((units, c) => {
     const x = box.left + (columns > 1 ? (innerW * c) / (columns - 1) : innerW / 2);
-    const top = box.top + (innerH - gap * (units.length - 1)) / 2;
+    // A short column (the two inputs, one output) is spread further than the tallest, so its labels stay apart.
+    const g = units.length > 1 ? Math.min(innerH / (units.length - 1), gap * 2.5) : 0;
+    const top = box.top + (innerH - g * (units.length - 1)) / 2;
     const kind: NodeKind = c === 0 ? 'input' : c === columns - 1 ? 'output' : 'hidden';
     at.push(units.map((unit, i) => {
-      const y = units.length > 1 ? top + gap * i : box.top + innerH / 2;
+      const y = units.length > 1 ? top + g * i : box.top + innerH / 2;
       nodes.push({ column: c, unit, kind, x, y });
       return { x, y };
     }));

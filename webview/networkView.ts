@@ -27,9 +27,12 @@ const MARGIN = { left: 30, right: 26, top: 6, bottom: 16 };
 const UNIT_GAP = { max: 14, min: 6 };
 /**
  * Height of the tallest column (px) for a drawing narrower than 300 px (the panel beside the editor, under the
- * map): short, so the map, the curves and the network fit one screen; wider drawings take 3/4 of their width.
+ * map): short, so the map, the curves and the network fit one screen (measured in the workbench at 1280 x 800:
+ * 708 px of height, with a notice shown); wider drawings take 3/4 of their width. A narrow drawing has no
+ * column captions either (the input names and the tooltips say what each column is).
  */
-const NARROW_SPAN = 90;
+const NARROW_SPAN = 72;
+const NARROW_WIDTH = 300;
 const HEATMAP_PX = 112;
 /** Training points drawn over a unit's heatmap at most (evenly spread): where the data lies on the plane. */
 const HEATMAP_POINTS = 400;
@@ -196,11 +199,13 @@ export class NetworkView {
     if (width === this.width && this.graph) return;
     this.width = width;
     const most = Math.max(...spec.sizes.map((n) => Math.min(n, MAX_UNITS_SHOWN)));
-    const span = width < 300 ? NARROW_SPAN : Math.min(260, width * 0.75);
+    const narrow = width < NARROW_WIDTH;
+    const span = narrow ? NARROW_SPAN : Math.min(260, width * 0.75);
+    const margin = { ...MARGIN, bottom: narrow ? 4 : MARGIN.bottom };
     const gap = Math.max(UNIT_GAP.min, Math.min(UNIT_GAP.max, span / Math.max(1, most - 1)));
-    const height = Math.round(MARGIN.top + MARGIN.bottom + Math.max(1, most - 1) * gap + 4);
+    const height = Math.round(margin.top + margin.bottom + Math.max(1, most - 1) * gap + 4);
     this.svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
-    const graph = networkGraph(spec, { width, height, ...MARGIN });
+    const graph = networkGraph(spec, { width, height, ...margin });
     this.graph = graph;
 
     const links = this.svg
@@ -246,13 +251,13 @@ export class NetworkView {
       .attr('cy', (n) => n.y)
       .attr('r', graph.radius);
 
-    this.drawCaptions(spec, graph, height);
+    this.drawCaptions(spec, graph, height, !narrow);
     this.markActive();
     this.drawWeights();
   }
 
   /** Input names on the left, the column names under each column ("in", 1, 2, ..., "out"). */
-  private drawCaptions(spec: NetworkSpec, graph: NetGraph, height: number): void {
+  private drawCaptions(spec: NetworkSpec, graph: NetGraph, height: number, withColumns: boolean): void {
     const g = this.svg.select<SVGGElement>('.captions');
     g.selectAll('*').remove();
     const inputs = graph.nodes.filter((n) => n.kind === 'input');
@@ -263,6 +268,7 @@ export class NetworkView {
         g.append('text').attr('class', 'net-label').attr('x', n.x - graph.radius - 3).attr('y', n.y).attr('dy', '0.35em').attr('text-anchor', 'end').text(name.length > 5 ? `${name.slice(0, 4)}…` : name);
       }
     }
+    if (!withColumns) return;
     const columns = spec.sizes.length;
     for (let c = 0; c < columns; c++) {
       const x = graph.nodes.find((n) => n.column === c)!.x;
