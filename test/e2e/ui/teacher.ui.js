@@ -1,7 +1,8 @@
 // The panel as a learner reads it in the real workbench: a 1280 x 800 window, the model file in the editor,
 // Train Network, the panel beside it (half the editor area). The map and both curves must be seen together
 // without scrolling (element boxes against the webview's viewport and the window), in the dark, light and
-// high-contrast themes; screenshots of each are saved as artifacts.
+// high-contrast themes; the network view too (its 13 nodes and 30 links drawn, a hidden unit's tooltip on
+// hover); screenshots of each are saved as artifacts.
 'use strict';
 const assert = require('assert');
 const fs = require('fs');
@@ -20,7 +21,7 @@ async function layoutOf(frame) {
       return r ? { top: Math.round(r.top), left: Math.round(r.left), bottom: Math.round(r.bottom), right: Math.round(r.right) } : null;
     };
     const vw = window.innerWidth, vh = window.innerHeight;
-    const parts = { map: box('#boundary-canvas'), loss: box('#loss-chart'), accuracy: box('#accuracy-chart') };
+    const parts = { map: box('#boundary-canvas'), loss: box('#loss-chart'), accuracy: box('#accuracy-chart'), network: box('#network-svg') };
     const inside = Object.values(parts).every((b) => b && b.top >= 0 && b.left >= 0 && b.bottom <= vh + 0.5 && b.right <= vw + 0.5);
     return { vw, vh, parts, inside };
   });
@@ -77,8 +78,17 @@ module.exports = async function (page, ctx) {
     const l = await layoutOf(frame);
     ctx.log(name, JSON.stringify(l));
     await wb.screenshot(page, `teacher-${name}-1280x800`);
-    assert.ok(l.inside, `${name}: the map, the loss and the accuracy curves are all on screen without scrolling: ${JSON.stringify(l)}`);
+    assert.ok(l.inside, `${name}: the map, the loss and the accuracy curves and the network are all on screen without scrolling: ${JSON.stringify(l)}`);
     assert.ok(l.parts.loss.left >= l.parts.map.right - 1, `${name}: the curves stand beside the map: ${JSON.stringify(l.parts)}`);
   }
+  // The network view: the tutorial's 2-10-1 drawn, and a hidden unit's tooltip with its heatmap on hover.
+  const net = await frame.evaluate(() => ({ nodes: document.querySelectorAll('#network-svg circle.node').length, links: document.querySelectorAll('#network-svg line.link.pos, #network-svg line.link.neg').length }));
+  assert.ok(net.nodes === 13 && net.links === 30, `the network view draws 2-10-1 with its weights: ${JSON.stringify(net)}`);
+  await frame.locator('#net-node-1-2').hover();
+  await frame.waitForFunction(() => !document.getElementById('unit-tip').hidden && document.getElementById('unit-tip').dataset.epoch !== '', null, { timeout: 20000 });
+  const tip = await frame.evaluate(() => document.getElementById('unit-tip-title').textContent);
+  ctx.log('unit tooltip', tip);
+  assert.ok(/^Hidden unit 3 of layer 1: ReLU, (dead on|active)/.test(tip), `a hidden unit's tooltip in words: ${tip}`);
+  await wb.screenshot(page, 'teacher-network-unit-1280x800');
   fs.rmSync(model, { force: true });
 };
