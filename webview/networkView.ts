@@ -26,13 +26,14 @@ const MARGIN = { left: 30, right: 26, top: 6, bottom: 16 };
 /** Space between two units of the tallest column, at most and at least. */
 const UNIT_GAP = { max: 14, min: 6 };
 /**
- * Height of the tallest column (px) for a drawing narrower than 300 px (the panel beside the editor, under the
+ * Height of the tallest column (px) in the two-column layout (the panel beside the editor, the network under the
  * map): short, so the map, the curves and the network fit one screen (measured in the workbench at 1280 x 800:
- * 708 px of height, with a notice shown); wider drawings take 3/4 of their width. A narrow drawing has no
+ * 708 px of height, with a notice shown); in three columns it takes 3/4 of its width. The two-column drawing has no
  * column captions either (the input names and the tooltips say what each column is).
  */
 const NARROW_SPAN = 72;
-const NARROW_WIDTH = 300;
+/** panel.css's three-column layout (map, network, curves): there the network has the height of the map. */
+const THREE_COLUMNS = '(min-width: 760px)';
 const HEATMAP_PX = 112;
 /** Training points drawn over a unit's heatmap at most (evenly spread): where the data lies on the plane. */
 const HEATMAP_POINTS = 400;
@@ -69,6 +70,7 @@ export class NetworkView {
   private graph: NetGraph | null = null;
   private params: Float32Array | null = null;
   private width = 0;
+  private narrow = true;
   private drawQueued = false;
   /** The node under the pointer (or focused), and the one a click keeps shown. */
   private hovered: NetNode | null = null;
@@ -196,10 +198,11 @@ export class NetworkView {
       return;
     }
     const width = Math.max(140, this.element.clientWidth - 2 * 10);
-    if (width === this.width && this.graph) return;
+    const narrow = !window.matchMedia(THREE_COLUMNS).matches;
+    if (width === this.width && narrow === this.narrow && this.graph) return;
     this.width = width;
+    this.narrow = narrow;
     const most = Math.max(...spec.sizes.map((n) => Math.min(n, MAX_UNITS_SHOWN)));
-    const narrow = width < NARROW_WIDTH;
     const span = narrow ? NARROW_SPAN : Math.min(260, width * 0.75);
     const margin = { ...MARGIN, bottom: narrow ? 4 : MARGIN.bottom };
     const gap = Math.max(UNIT_GAP.min, Math.min(UNIT_GAP.max, span / Math.max(1, most - 1)));
