@@ -75,7 +75,8 @@ const pad4 = (x: number) => (x + 3) & ~3;
  * Measured with scripts/bench-threads.ts (128 x 128 weights, 8 to 8192 rows, 1 thread against 2, median and best
  * of 201) on this 2-core machine, Node 20, under a load average of 5-10 from other work: an empty job's round trip
  * costs 8-13 us. The backward product breaks even at 1 M multiply-adds (64 rows: 1.03x median, 1.30x best) and
- * gains 1.3-1.9x from 4 M; the weight gradient, split only in whole 256-row blocks (8 M and up), gains 1.4-1.9x;
+ * gains from 4 M (1.0-1.9x median, 1.6-2.0x best); the weight gradient, split only in whole 256-row blocks (8 M
+ * and up), gains 1.4-2.0x;
  * the forward product, whose 4 x 8 tile keeps a core busiest, still loses at 8 M (0.78-0.96x) and first gains at
  * 33 M (0.7-1.0x median, 1.5x best; 1.06-1.7x at 134 M). Below these, the hand-off costs more than it saves.
  */
