@@ -76,9 +76,9 @@ const pad4 = (x: number) => (x + 3) & ~3;
  * of 201) on this 2-core machine, Node 20, under a load average of 5-10 from other work: an empty job's round trip
  * costs 8-13 us. The backward product breaks even at 1 M multiply-adds (64 rows: 1.03x median, 1.30x best) and
  * gains from 4 M (1.0-1.9x median, 1.6-2.0x best); the weight gradient, split only in whole 256-row blocks (8 M
- * and up), gains 1.4-2.0x;
- * the forward product, whose 4 x 8 tile keeps a core busiest, still loses at 8 M (0.78-0.96x) and first gains at
- * 33 M (0.7-1.0x median, 1.5x best; 1.06-1.7x at 134 M). Below these, the hand-off costs more than it saves.
+ * and up), gains 1.4-2.0x; the forward product loses at 8 M (0.78-0.96x), breaks even at 16 M (0.96-1.01x) and
+ * gains at 33 M only at best (1.5x; 0.7-1.0x median) and at 134 M (1.06-1.7x median). Below these thresholds the
+ * hand-off costs more than it saves.
  */
 export const THREAD_MIN_MADDS: Readonly<Record<ProductKernel, number>> = { forward: 16_000_000, backward: 1_000_000, weightGrad: 1_000_000 };
 /** The weight-gradient kernel's summing block (ROWS in assembly/kernels.template.ts): threads split at its multiples. */
