@@ -71,16 +71,17 @@ const HEAP_BASE = PAGE;
 const pad4 = (x: number) => (x + 3) & ~3;
 
 /**
- * The least multiply-adds (rows x inputs x padded outputs) for which each product is split over the threads.
- * Measured with scripts/bench-threads.ts (128 x 128 weights, 8 to 8192 rows, 1 thread against 2, median and best
- * of 201) on this 2-core machine, Node 20, under a load average of 5-10 from other work: an empty job's round trip
- * costs 8-13 us. The backward product breaks even at 1 M multiply-adds (64 rows: 1.03x median, 1.30x best) and
- * gains from 4 M (1.0-1.9x median, 1.6-2.0x best); the weight gradient, split only in whole 256-row blocks (8 M
- * and up), gains 1.4-2.0x; the forward product loses at 8 M (0.78-0.96x), breaks even at 16 M (0.96-1.01x) and
- * gains at 33 M only at best (1.5x; 0.7-1.0x median) and at 134 M (1.06-1.7x median). Below these thresholds the
- * hand-off costs more than it saves.
+ * The least multiply-adds (rows x inputs x padded outputs) for which a product is split over the threads.
+ * Measured with scripts/bench-threads.ts (each kernel on 128 x 128 weights, 8 to 8192 rows, 1 thread against 2,
+ * median and best of 201) on this 2-core machine, Node 20, which other work shares:
+ * - load average 1.3: an empty job's round trip costs 27-76 us (an idle core takes that long to wake); all three
+ *   products break even at 0.5-0.8 M multiply-adds (32-48 rows) and gain 1.2-1.9x from 1 M (64 rows) up;
+ * - load average 5-10: the round trip costs 8-13 us, but the second core is rarely free: backward and weight
+ *   gradient still gain 1.0-2.0x from 1 M and 8 M, the forward product loses 4-22% up to 8 M and gains only from
+ *   33 M.
+ * So 1 M, where a machine with a free core gains; below it the hand-off costs more than it saves anywhere.
  */
-export const THREAD_MIN_MADDS: Readonly<Record<ProductKernel, number>> = { forward: 16_000_000, backward: 1_000_000, weightGrad: 1_000_000 };
+export const THREAD_MIN_MADDS = 1_000_000;
 /** The weight-gradient kernel's summing block (ROWS in assembly/kernels.template.ts): threads split at its multiples. */
 const WEIGHT_GRAD_BLOCK = 256;
 /** The forward and backward kernels' row tile: threads split at its multiples. */
@@ -346,7 +347,7 @@ export class WasmEngine implements TrainingEngine {
    */
   private product(kernel: ProductKernel, n: number, align: number, madds: number, args: (r0: number, rows: number, part: number) => number[]): void {
     const run = (a: number[]) => (this.k[kernel] as (...a: number[]) => void)(...a);
-    const bounds = this.team && madds >= THREAD_MIN_MADDS[kernel] ? splitRows(n, this.threads, align) : [0, n];
+    const bounds = this.team && madds >= THREAD_MIN_MADDS ? splitRows(n, this.threads, align) : [0, n];
     if (bounds.length <= 2) return run(args(0, n, 0));
     const jobs: ProductJob[] = [];
     for (let p = 1; p + 1 < bounds.length; p++) jobs.push({ kernel, args: args(bounds[p], bounds[p + 1] - bounds[p], p) });
