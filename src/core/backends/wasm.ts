@@ -17,8 +17,8 @@
  *
  * Threads (nn-train): given product threads (./productThreads.ts), the engine runs the shared-memory build over a
  * shared memory that every thread's instance imports, and splits each product big enough to repay the hand-off
- * (THREAD_MIN_MADDS, measured) by rows. Forward and backward rows are independent: the same numbers as one thread, bit for
- * bit. The weight gradient is a sum over rows: each thread sums its own rows (whole blocks of the kernel's 256)
+ * (THREAD_MIN_MADDS, measured) by rows. Forward and backward rows are independent: the same numbers as one
+ * thread, bit for bit. The weight gradient is a sum over rows: each thread sums its own rows (whole blocks of the kernel's 256)
  * into its own partial buffer and the partials are added in thread order, so a run gives the same numbers every
  * time for a given thread count, and differs from one thread's only by the order the blocks' sums are added.
  */
