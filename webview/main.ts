@@ -286,6 +286,7 @@ function onEnded(s: Session, m: EndedReply): void {
       trainMs: m.trainMs,
       wallMs: s.wallStart === null ? m.trainMs : Math.max(m.trainMs, performance.now() - s.wallStart),
       boundaryPng: m.boundaryPng,
+      engineSwitch: m.engineSwitch,
     });
   }
   persistNow();

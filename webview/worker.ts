@@ -24,7 +24,7 @@ import { mapperFor, sceneOf } from './scene';
 import { FrameProber } from './frameProbe';
 import { ParamsThrottle } from './paramsThrottle';
 import { UnitProber } from './unitProbe';
-import type { ControlAction, FromWorkerMessage, GridValues, InitRequest, ToWorkerMessage, UnitReply, UnitRequest, WorkerState } from './workerProtocol';
+import type { ControlAction, EngineSwitch, FromWorkerMessage, GridValues, InitRequest, ToWorkerMessage, UnitReply, UnitRequest, WorkerState } from './workerProtocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -50,6 +50,8 @@ class Run {
   private checkpoint: Checkpoint | null = null;
   /** Once the GPU was lost: what the header says about it (every later frame carries it). */
   private engineNote: string | null = null;
+  /** The GPU engine this run lost and where (run.json records it); null while one engine trains it. */
+  private engineSwitch: EngineSwitch | null = null;
   trainer!: Trainer<TrainingEngine>;
   state: WorkerState = 'idle';
   private readonly mapper: BoundaryMapper | null;
@@ -242,6 +244,7 @@ class Run {
         backend: this.engineName,
         grid,
         boundaryPng: png,
+        engineSwitch: this.engineSwitch,
       },
       [params.buffer, ...(grid ? transferables(grid) : [])],
     );
@@ -275,6 +278,7 @@ class Run {
     this.checkpoint = null;
     this.msPerEpoch = 0;
     this.engineNote = fallbackNotice(lostAt, e.message, from.epoch);
+    this.engineSwitch = { from: mode, lostAtEpoch: lostAt, resumedFromEpoch: from.epoch, why: e.message };
     // A Reset starts on the CPU too: this panel's GPU has failed once.
     this.choice = { factory: cpuEngine, reason: afterLossNotice(mode, e.message) };
     return { wasStopped };
@@ -285,6 +289,7 @@ class Run {
     this.dispose();
     this.trainer = await this.newTrainer();
     this.checkpoint = null;
+    this.engineSwitch = null;
     if (this.engineNote) this.engineNote = this.choice.reason;
     this.pending = [];
     this.trainMs = 0;

@@ -6,6 +6,8 @@
  */
 import type { BackendName, NetworkConfig } from '../src/core/config';
 import type { DataSources } from '../src/core/data/dataset';
+import type { EngineSwitch } from '../src/core/export/runRecord';
+export type { EngineSwitch };
 import type { EpochMetrics } from '../src/core/trainer';
 import type { EndStatus } from '../src/shared/protocol';
 
@@ -152,6 +154,8 @@ export interface EndedReply {
   backend: string;
   /** The boundary of the final model (the restored best weights after early stopping). */
   grid: GridValues | null;
+  /** The run lost its GPU and went on on the CPU engine (null: one engine all along); run.json records it. */
+  engineSwitch: EngineSwitch | null;
   /** That boundary with the points, as a PNG data URL (drawn here, off the page's thread); null without a map. */
   boundaryPng: string | null;
 }

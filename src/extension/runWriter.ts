@@ -35,8 +35,9 @@ export async function writeRun(modelFile: vscode.Uri, run: StartedRun, msg: RunE
   const diagnosis = msg.diagnosis === null ? null : plainMessage(msg.diagnosis, 2000);
   // The chapter's troubleshooting, from the host's own config and dataset and the checked report.
   const diagnoses = diagnoseEnded(config, dataset, { history: msg.history, status: msg.status, diagnosis, params, modelEpoch: msg.modelEpoch });
+  const engineSwitch = msg.engineSwitch && { ...msg.engineSwitch, why: plainMessage(msg.engineSwitch.why, 300) };
   const files = runFiles(
-    runResult(config, dataset, { history: msg.history, status: msg.status, diagnosis, modelEpoch: msg.modelEpoch, params, backend: msg.backend }),
+    runResult(config, dataset, { history: msg.history, status: msg.status, diagnosis, modelEpoch: msg.modelEpoch, params, backend: msg.backend, engineSwitch }),
     { runId: id, createdAt, trainMs: msg.trainMs, wallMs: msg.wallMs, versions: { nnTrainer: version, vscode: vscode.version }, diagnoses },
     extra,
   );

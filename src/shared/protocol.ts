@@ -8,6 +8,7 @@ import type { NetworkConfig } from '../core/config';
 import type { DataSources } from '../core/data/dataset';
 import { MAX_EPOCHS } from '../core/limits';
 import { layout, LayerParams, specFromConfig } from '../core/network';
+import type { EngineSwitch } from '../core/export/runRecord';
 import type { EpochMetrics, TrainingStatus } from '../core/trainer';
 import { EXTRA_FEATURES, isPanelSetting, MAX_LAYERS, PanelSetting, PanelValue } from './panelEdits';
 
@@ -165,6 +166,8 @@ export interface RunEndedMessage {
   wallMs: number;
   /** The boundary canvas as a PNG data URL, or null for data that has no 2-D map. */
   boundaryPng: string | null;
+  /** The run lost its GPU and `backend` (the CPU engine) finished it; null: one engine all along. */
+  engineSwitch: EngineSwitch | null;
 }
 
 /** The run was discarded (Reset, or Stop before its first epoch): nothing to save, progress is over. */
@@ -205,6 +208,8 @@ const MAX_CONFIG_VALUES = 10_000;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The longest reason for a lost GPU the host keeps (a browser's own words, e.g. "the WebGL2 context was lost"). */
+const MAX_SWITCH_WHY = 300;
 const isStr = (v: unknown, max = MAX_TEXT): v is string => typeof v === 'string' && v.length <= max;
 const isToken = (v: unknown): v is string => typeof v === 'string' && TOKEN.test(v);
 // The engine that trained: one of the registry's names (backends/engine.ts), nothing else.
@@ -333,6 +338,8 @@ function runEnded(raw: Obj): RunEndedMessage | null {
     if (!isFin(p)) return null;
     params.push(p);
   }
+  const engineSwitch = raw.engineSwitch === undefined || raw.engineSwitch === null ? null : engineSwitchOf(raw.engineSwitch);
+  if (engineSwitch === undefined) return null;
   return {
     type: 'runEnded',
     runToken: raw.runToken,
@@ -346,7 +353,15 @@ function runEnded(raw: Obj): RunEndedMessage | null {
     trainMs: raw.trainMs,
     wallMs: Math.min(raw.wallMs, 365 * 24 * 3600 * 1000),
     boundaryPng: raw.boundaryPng,
+    engineSwitch,
   };
+}
+
+/** A run's move to another engine, rebuilt from its four fields (undefined when any is wrong). */
+function engineSwitchOf(raw: unknown): EngineSwitch | undefined {
+  if (!isObj(raw) || !isBackend(raw.from) || !isCount(raw.lostAtEpoch) || !isCount(raw.resumedFromEpoch) || !isStr(raw.why, MAX_SWITCH_WHY)) return undefined;
+  if (raw.resumedFromEpoch > raw.lostAtEpoch) return undefined;
+  return { from: raw.from, lostAtEpoch: raw.lostAtEpoch, resumedFromEpoch: raw.resumedFromEpoch, why: raw.why };
 }
 
 // ---------------------------------------------------------------- the host's checks of a run report
@@ -397,6 +412,8 @@ export function runReportProblem(msg: RunEndedMessage, sent: SentRun): string | 
   const spec = specFromConfig(sent.config, sent.features, sent.classes);
   const size = layout(spec).size;
   if (msg.params.length !== size) return `the panel sent ${msg.params.length} parameters; the network ${spec.sizes.join('-')} has ${size}`;
+  const sw = msg.engineSwitch;
+  if (sw && (sw.from === msg.backend || sw.resumedFromEpoch > h.length)) return `the panel says the run moved from ${sw.from} to ${msg.backend} at epoch ${sw.resumedFromEpoch} of ${h.length}`;
   return null;
 }
 

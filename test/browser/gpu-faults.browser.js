@@ -60,13 +60,17 @@ async function run(page, token, config, backend, loseAt) {
   if (loseAt !== null) await (await trainingWorker(page)).evaluate((n) => self.loseGpuAt(n), loseAt);
   await send(page, { type: 'control', action: 'resume' });
   const r = await waitPosted(page, 'runEnded', token, 300000);
-  const full = await page.evaluate((t) => window.__posted.find((p) => p.msg.type === 'runEnded' && p.msg.runToken === t).msg.history.map((x) => x.epoch), token);
+  const ended = await page.evaluate((t) => {
+    const m = window.__posted.find((p) => p.msg.type === 'runEnded' && p.msg.runToken === t).msg;
+    return { epochs: m.history.map((x) => x.epoch), engineSwitch: m.engineSwitch };
+  }, token);
+  const full = ended.epochs;
   const frames = await page.evaluate(() => window.__frames);
   const note = await page.evaluate(() => {
     const e = document.getElementById('engine-note');
     return { text: e ? e.textContent : null, hidden: e ? e.hidden : true, backend: document.getElementById('backend').textContent, title: document.getElementById('backend').title };
   });
-  return { r, epochs: full, frames, note };
+  return { r, epochs: full, frames, note, engineSwitch: ended.engineSwitch };
 }
 
 /** Every epoch 1..n exactly once, in order. */
@@ -87,7 +91,7 @@ h.suite(async ({ context, open }) => {
     for (const mode of MODES) {
       await block(`${mode} ${spec.name}, GPU lost after epoch ${spec.loseAt}`, async () => {
         const t0 = Date.now();
-        const { r, epochs, frames, note } = await run(page, `${mode}-${spec.name}`, config, mode, spec.loseAt);
+        const { r, epochs, frames, note, engineSwitch } = await run(page, `${mode}-${spec.name}`, config, mode, spec.loseAt);
         const tag = `${mode} ${spec.name}`;
         check(`${tag}: the run finishes on the cpu engine`, r.status === 'finished' && r.backend === 'cpu', `${r.status} ${r.backend}`);
         check(`${tag}: its history has every epoch 1..${n} once`, onceEach(epochs, n), `${epochs.length} records, first bad at ${epochs.findIndex((e, i) => e !== i + 1)}`);
@@ -101,6 +105,8 @@ h.suite(async ({ context, open }) => {
         const from = m ? Number(m[3]) : NaN;
         const why = mode === 'webgpu' ? /WebGPU device was lost/ : new RegExp(`the ${mode === 'webgl2' ? 'WebGL2' : 'WebGL'} context was lost`);
         check(`${tag}: the header shows the switch: engine cpu, when the GPU was lost and from which epoch it goes on`, !note.hidden && !!m && note.backend === 'cpu' && note.title === note.text && lostAt >= spec.loseAt && from <= lostAt && from > 0 && why.test(m[2]), JSON.stringify(note));
+        const sw = engineSwitch || {};
+        check(`${tag}: the report to the host (run.json) names the engine lost, at the header's epochs, and why`, sw.from === mode && sw.lostAtEpoch === lostAt && sw.resumedFromEpoch === from && !!m && sw.why === m[2], JSON.stringify(engineSwitch));
         console.log(`# ${tag}: lost at epoch ${lostAt}, went on from ${from}; final loss ${r.last.loss} (cpu ${cpu.last.loss}, ${Math.abs(r.last.loss - cpu.last.loss).toExponential(2)} apart), ${Date.now() - t0} ms`);
       });
     }

@@ -31,6 +31,7 @@ function trainedRun(raw: unknown = { training: { epochs: 5 } }): { sent: SentRun
     trainMs: 12.5,
     wallMs: 4000,
     boundaryPng: null,
+    engineSwitch: null,
   };
   return { sent: { config, features: dataset.features, classes: dataset.classes }, report: JSON.parse(JSON.stringify(report)) };
 }
@@ -59,7 +60,7 @@ describe('parseFromWebview', () => {
       history: (report.history as object[]).map((h) => ({ ...h, junk })),
     });
     assert.ok(JSON.stringify(m).length < 10_000, `${JSON.stringify(m).length} characters kept`);
-    assert.deepStrictEqual(Object.keys(m).sort(), ['backend', 'boundaryPng', 'config', 'diagnosis', 'history', 'modelEpoch', 'params', 'runToken', 'status', 'trainMs', 'type', 'wallMs']);
+    assert.deepStrictEqual(Object.keys(m).sort(), ['backend', 'boundaryPng', 'config', 'diagnosis', 'engineSwitch', 'history', 'modelEpoch', 'params', 'runToken', 'status', 'trainMs', 'type', 'wallMs']);
     assert.deepStrictEqual(Object.keys(m.history[0]).sort(), ['epoch', 'loss', 'testAccuracy', 'testLoss', 'trainAccuracy']);
     const p = parse({ type: 'progress', runToken: TOKEN, state: 'running', epoch: 1, epochs: 5, metrics: { ...(report.history as object[])[0], junk }, epochsPerSecond: 10, backend: 'cpu', junk });
     assert.deepStrictEqual(Object.keys(p!).sort(), ['backend', 'epoch', 'epochs', 'epochsPerSecond', 'metrics', 'runToken', 'state', 'type']);
@@ -199,6 +200,40 @@ describe("runReportProblem: the host's checks of a run report against the run it
     assert.strictEqual(runReportProblem(ended(reg.report), reg.sent), null);
     const withAcc = (reg.report.history as object[]).map((m) => ({ ...m, trainAccuracy: 1, testAccuracy: 1 }));
     assert.match(runReportProblem(ended({ ...reg.report, history: withAcc }), reg.sent)!, /accuracies for a regression/);
+  });
+});
+
+describe('a run that lost its GPU: the report names the engine it lost, where, and the checkpoint it went on from', () => {
+  const { sent, report } = trainedRun();
+  const lost = { from: 'webgl2', lostAtEpoch: 4, resumedFromEpoch: 3, why: 'the WebGL2 context was lost' };
+
+  it('keeps the four fields and nothing else', () => {
+    const m = ended({ ...report, engineSwitch: { ...lost, junk: 'x'.repeat(10_000) } });
+    assert.deepStrictEqual(m.engineSwitch, lost);
+    assert.strictEqual(runReportProblem(m, sent), null);
+    // An older panel sends no field at all: one engine all along.
+    const { engineSwitch: _, ...without } = report;
+    assert.strictEqual(ended(without).engineSwitch, null);
+  });
+
+  it('refuses a switch of the wrong shape: an unknown engine, a fraction, a checkpoint after the loss, an over-long reason', () => {
+    for (const bad of [
+      { ...lost, from: 'tpu' },
+      { ...lost, lostAtEpoch: 3.5 },
+      { ...lost, resumedFromEpoch: -1 },
+      { ...lost, resumedFromEpoch: 5 },
+      { ...lost, why: 'x'.repeat(301) },
+      { ...lost, why: 7 },
+      'webgl2',
+      [lost],
+    ]) {
+      assert.strictEqual(parse({ ...report, engineSwitch: bad }), null, JSON.stringify(bad).slice(0, 80));
+    }
+  });
+
+  it('refuses a switch to the engine it came from, or from an epoch the history does not reach', () => {
+    assert.match(runReportProblem(ended({ ...report, engineSwitch: { ...lost, from: 'cpu' } }), sent)!, /moved from cpu to cpu/);
+    assert.match(runReportProblem(ended({ ...report, engineSwitch: { ...lost, lostAtEpoch: 9, resumedFromEpoch: 8 } }), sent)!, /at epoch 8 of 5/);
   });
 });
 

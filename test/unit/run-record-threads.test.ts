@@ -12,7 +12,7 @@ import { Trainer } from '../../src/core/trainer';
 
 const info = { runId: 'r', createdAt: new Date(0), trainMs: 10, versions: { nnTrainer: 'test' } };
 
-describe("run.json's thread count", () => {
+describe("run.json's thread count and engine switch", () => {
   const config = resolveConfig({ training: { epochs: 5 } });
   const ds = buildDataset(config);
   const t = new Trainer(config, ds);
@@ -28,6 +28,16 @@ describe("run.json's thread count", () => {
   it("is 1 for a report that names none (the panel's), else the report's", () => {
     assert.equal(record({}).threads, 1);
     assert.equal(record({ threads: 2 }).threads, 2);
+  });
+
+  it('names the GPU engine a run lost and the checkpoint it went on from, only when it moved', () => {
+    const engineSwitch = { from: 'webgl2', lostAtEpoch: 4, resumedFromEpoch: 3, why: 'the WebGL2 context was lost' };
+    const moved = record({ backend: 'cpu', engineSwitch });
+    assert.equal(moved.backend, 'cpu');
+    assert.deepEqual(moved.engineSwitch, engineSwitch);
+    assert.ok(isRunRecord(moved));
+    assert.ok(!('engineSwitch' in record({})));
+    assert.ok(!('engineSwitch' in record({ engineSwitch: null })));
   });
 
   it('leaves a run.json of version 2, without it, a run record that is read', () => {

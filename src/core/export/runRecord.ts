@@ -20,6 +20,20 @@ export interface RunReport {
   backend: string;
   /** Threads the engine's products ran on (nn-train's wasm engine); absent: 1 (the CPU engine, the panel). */
   threads?: number;
+  /** The run lost its GPU and went on on `backend` (the CPU engine); absent: one engine all along. */
+  engineSwitch?: EngineSwitch | null;
+}
+
+/**
+ * A run that moved engines mid-run (the panel's GPU engine lost its WebGL context or WebGPU device): the engine
+ * it lost, the epoch it had reached, the checkpoint epoch it went on from on the CPU engine (the epochs after it
+ * were trained again there), and the reason in words.
+ */
+export interface EngineSwitch {
+  from: string;
+  lostAtEpoch: number;
+  resumedFromEpoch: number;
+  why: string;
 }
 
 /** Everything a run folder is made of: the report, with the config and the dataset it ran on. */
@@ -73,6 +87,8 @@ export interface RunRecord {
    * since format version 3; a record without it ran on one thread.
    */
   threads?: number;
+  /** Present when the run lost its GPU mid-run and `backend` finished it (see EngineSwitch). */
+  engineSwitch?: EngineSwitch;
   versions: Record<string, string>;
   dataset: RunDataset;
   network: { sizes: number[]; activations: string[]; parameters: number };
@@ -164,6 +180,7 @@ export function runRecord(r: RunResult, info: RunInfo, extras: { confusion?: Con
     config: r.config,
     backend: r.backend,
     threads: r.threads ?? 1,
+    ...(r.engineSwitch ? { engineSwitch: r.engineSwitch } : {}),
     versions: info.versions,
     dataset: runDataset(r.config, r.dataset),
     network: { sizes: r.spec.sizes, activations: r.spec.activations, parameters: r.params.length },
