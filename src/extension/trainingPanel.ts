@@ -20,6 +20,13 @@ import { RunProgress, TrainingStatusBar } from './progress';
 import { writeRun } from './runWriter';
 import { panelSettings } from './settings';
 
+/**
+ * How long a "Run finished" message is taken to stay on screen: VS Code hides an information toast after 15 s
+ * and a warning after 18 s (its workbench's purge timeouts, read from code-server 1.100.3), if the mouse is not
+ * over it.
+ */
+export const END_MESSAGE_QUIET_MS = 20_000;
+
 export interface PanelHost {
   extensionUri: vscode.Uri;
   version: string;
@@ -45,8 +52,8 @@ export class TrainingPanel extends Disposable {
   private fileCheck: ReturnType<typeof setTimeout> | undefined;
   /** The panel's edits, one after another: each reads the file as the one before it left it. */
   private edits: Promise<unknown> = Promise.resolve();
-  /** Whether this model file's "Run finished" message is still on screen: one at a time per model file. */
-  private endMessageShown = false;
+  /** When this model file's last "Run finished" message was shown (Date.now()): one on screen at a time. */
+  private endMessageAt = -Infinity;
   /** Whether a run is under way (started and not yet ended). */
   training = false;
 
@@ -190,13 +197,15 @@ export class TrainingPanel extends Disposable {
       this.host.onRunSaved(folder);
       const text = `Run ${msg.status}: ${summary}. Saved to ${rel}.` + (msg.diagnosis ? ` ${plainMessage(msg.diagnosis, 1000)}` : '');
       this.host.statusBar.ended(run.config.name, `${msg.status}, ${summary}`, this.revealCommand(), msg.status);
-      // One message per model file at a time: while the last one is still open, the panel and the status bar
-      // carry the news, rather than notifications piling up run after run.
-      if (this.endMessageShown) return;
-      this.endMessageShown = true;
+      // One message per model file on screen: runs that end while the last one is still up (Stop, Train, Stop)
+      // are told by the panel and the status bar, rather than toasts piling up. VS Code cannot say when a toast
+      // has faded into the notification centre unanswered (its promise stays pending until dismissed there), so
+      // the rule is by time: after END_MESSAGE_QUIET_MS a run's message shows again (waiting for an answer,
+      // as before, hid every later run's message for good once one was left in the centre).
+      if (Date.now() - this.endMessageAt < END_MESSAGE_QUIET_MS) return;
+      this.endMessageAt = Date.now();
       const show = msg.status === 'diverged' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
       void show(text, 'Open Results', 'Compare with Previous Run', 'Reveal Run Folder').then((choice) => {
-        this.endMessageShown = false;
         if (choice === 'Open Results') void vscode.commands.executeCommand('nnTrainer.openRun', folder);
         if (choice === 'Compare with Previous Run') void vscode.commands.executeCommand('nnTrainer.compareWithPrevious', folder);
         if (choice === 'Reveal Run Folder') void vscode.commands.executeCommand('nnTrainer.revealRunFolder', folder);
