@@ -294,6 +294,17 @@ export class WasmEngine implements TrainingEngine {
 
   /** One optimizer step on the training rows `batch` (all when null); the batch's mean loss before the update. */
   step(batch: Int32Array | null): number {
+    const loss = this.gradient(batch);
+    this.applyGradient(this.grad);
+    return loss;
+  }
+
+  /**
+   * The gradient of the mean loss on the rows `batch` (all when null) at the current parameters, into the vector
+   * `lastGradient` copies, without a step; the batch's mean loss. With `applyGradient`, a step in two halves: the
+   * panel's two workers (webview/splitEngine.ts) each take the gradient of their rows and apply their sum.
+   */
+  gradient(batch: Int32Array | null): number {
     const { train, dropout } = this.o;
     const n = batch ? batch.length : train.n;
     let input = this.trainX;
@@ -310,9 +321,13 @@ export class WasmEngine implements TrainingEngine {
     const dZ = this.f32(last.dZ, n * last.ks), dz = this.dzFM, ks = last.ks;
     for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) dZ[i * ks + j] = dz[j * n + i];
     this.backward(input, n);
-    this.optimizer.step(this.f32(this.theta, this.size), this.grad);
-    this.packed = false;
     return loss;
+  }
+
+  /** One optimizer step with the gradient `grad` (network.layout's order). */
+  applyGradient(grad: Float64Array): void {
+    this.optimizer.step(this.f32(this.theta, this.size), grad);
+    this.packed = false;
   }
 
   private backward(X: number, n: number): void {
