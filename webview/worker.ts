@@ -24,6 +24,8 @@ import { mapperFor, sceneOf } from './scene';
 import { FrameProber } from './frameProbe';
 import { ParamsThrottle } from './paramsThrottle';
 import { UnitProber } from './unitProbe';
+import { HELPER_HELLO, splitReason, splitWhenItPays } from './splitEngine';
+import { runSplitHelper } from './splitHelper';
 import type { ControlAction, EngineSwitch, FromWorkerMessage, GridValues, InitRequest, ToWorkerMessage, UnitReply, UnitRequest, WorkerState } from './workerProtocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -100,7 +102,9 @@ class Run {
 
   /** A trainer at the initial weights (the same ones after a reset: the first trainer's). */
   private newTrainer(): Promise<Trainer<TrainingEngine>> {
-    return Trainer.create(this.config, this.dataset, { initialParams: this.trainer?.initialParams, engine: this.choice.factory });
+    // A large full-batch wasm run trains on two workers (splitEngine.ts).
+    const engine = splitWhenItPays(this.choice.factory, this.config.training.batchSize);
+    return Trainer.create(this.config, this.dataset, { initialParams: this.trainer?.initialParams, engine });
   }
 
   /** Releases the engine (its memory, its GPU buffers): on Reset and when another run is loaded. */
@@ -120,7 +124,7 @@ class Run {
       {
         type: 'ready',
         backend: this.engineName,
-        backendReason: this.choice.reason,
+        backendReason: splitReason(this.trainer.engine, this.choice.reason),
         epochs: this.config.training.epochs,
         features: ds.features,
         classes: ds.classes,
@@ -484,6 +488,8 @@ function handle(msg: ToWorkerMessage): void {
 }
 
 scope.onmessage = (ev: MessageEvent<ToWorkerMessage>) => {
+  // A copy of this worker started by a two-worker wasm run (splitEngine.ts) is its helper from then on.
+  if ((ev.data as unknown) === HELPER_HELLO && !run) return runSplitHelper(scope as never, ENGINES.find((e) => e.name === 'wasm')!);
   if (busy) waiting.push(ev.data);
   else handle(ev.data);
 };
