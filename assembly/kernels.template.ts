@@ -15,98 +15,115 @@ const ROWS = 256;
 @inline function st(p: usize, v: v128): void { v128.store(p, v); }
 @inline function at(base: usize, row: i32, stride: i32, col: i32): usize { return base + ((<usize>row * <usize>stride + <usize>col) << 2); }
 
-/**
- * Z = A W^T + b, then the activation when fused: A (n x lda), Wt (m x ldz: W transposed, columns past k zero),
- * bias (ldz, zero-padded), Z (n x ldz). act: 0 none, 1 relu (Z holds max(z, 0)).
- * Tiles of 4 rows x 8 columns: 8 accumulators; each W row of 8 is loaded once per 4 rows.
- */
-export function forward(A: usize, lda: i32, Wt: usize, bias: usize, Z: usize, ldz: i32, n: i32, m: i32, act: i32): void {
+/** Columns per panel of a packed right-hand matrix (pack below); the last columns, when fewer, in panels of 4. */
+const PANEL = 16;
+
+/** The last row of a tile that may run past n: out-of-range rows recompute the last real one (not stored). */
+@inline function clampRow(i: i32, n: i32): i32 { return i < n ? i : n - 1; }
+
+/** A result vector at byte offset o of C: ReLU when act is 1, ReLU's derivative (gate > 0) and the dropout mask when given. */
+@inline function finish(c: v128, C: usize, o: usize, act: i32, gate: usize, mask: usize): void {
   const zero = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    let j = 0;
-    for (; j + 8 <= ldz; j += 8) {
-      const b0 = ld(bias + (<usize>j << 2)), b1 = ld(bias + (<usize>(j + 4) << 2));
-      let c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1;
-      let a0 = at(A, i, lda, 0), a1 = at(A, i + 1, lda, 0), a2 = at(A, i + 2, lda, 0), a3 = at(A, i + 3, lda, 0);
-      let w = at(Wt, 0, ldz, j);
-      const sw = <usize>ldz << 2;
-      for (let q = 0; q < m; q++) {
-        const w0 = ld(w), w1 = ld(w + 16);
-        let s = v128.load32_splat(a0); c00 = MADD(s, w0, c00); c01 = MADD(s, w1, c01);
-        s = v128.load32_splat(a1); c10 = MADD(s, w0, c10); c11 = MADD(s, w1, c11);
-        s = v128.load32_splat(a2); c20 = MADD(s, w0, c20); c21 = MADD(s, w1, c21);
-        s = v128.load32_splat(a3); c30 = MADD(s, w0, c30); c31 = MADD(s, w1, c31);
-        a0 += 4; a1 += 4; a2 += 4; a3 += 4; w += sw;
+  if (act == 1) c = f32x4.max(c, zero);
+  if (gate) c = v128.and(c, f32x4.gt(ld(gate + o), zero));
+  if (mask) c = f32x4.mul(c, ld(mask + o));
+  st(C + o, c);
+}
+
+/**
+ * C = A B (+ bias) over n rows: A (n x lda, K used), B (K x ldc) packed by pack(), C (n x ldc), then finish().
+ * Each element sums its K products in order from the bias (or 0), whatever the tiling. Rows go in groups of
+ * 4; per group, each full panel of 16 columns is two tiles of 2 rows x 16 columns (8 accumulators, the panel's
+ * 4 vectors loaded once per 2 rows, contiguous), the narrow tail panels one tile of 4 rows x 4 columns.
+ */
+@inline function panelProduct(A: usize, lda: i32, B: usize, bias: usize, C: usize, ldc: i32, n: i32, K: i32, act: i32, gate: usize, mask: usize): void {
+  const zero = f32x4.splat(0);
+  const full = ldc - ldc % PANEL;
+  for (let i = 0; i < n; i += 4) {
+    for (let j = 0; j < full; j += PANEL) {
+      for (let h = i; h < min(i + 4, n); h += 2) {
+        const h1 = clampRow(h + 1, n);
+        let bp = B + ((<usize>j * <usize>K) << 2);
+        let a0 = at(A, h, lda, 0), a1 = at(A, h1, lda, 0);
+        let c00 = zero, c01 = zero, c02 = zero, c03 = zero;
+        if (bias) { const o = bias + (<usize>j << 2); c00 = ld(o); c01 = ld(o + 16); c02 = ld(o + 32); c03 = ld(o + 48); }
+        let c10 = c00, c11 = c01, c12 = c02, c13 = c03;
+        for (let q = 0; q < K; q++) {
+          const b0 = v128.load(bp, 0), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32), b3 = v128.load(bp, 48);
+          let s = v128.load32_splat(a0); c00 = MADD(s, b0, c00); c01 = MADD(s, b1, c01); c02 = MADD(s, b2, c02); c03 = MADD(s, b3, c03);
+          s = v128.load32_splat(a1); c10 = MADD(s, b0, c10); c11 = MADD(s, b1, c11); c12 = MADD(s, b2, c12); c13 = MADD(s, b3, c13);
+          a0 += 4; a1 += 4; bp += 64;
+        }
+        let o = at(0, h, ldc, j);
+        finish(c00, C, o, act, gate, mask); finish(c01, C, o + 16, act, gate, mask);
+        finish(c02, C, o + 32, act, gate, mask); finish(c03, C, o + 48, act, gate, mask);
+        if (h + 1 < n) {
+          o = at(0, h + 1, ldc, j);
+          finish(c10, C, o, act, gate, mask); finish(c11, C, o + 16, act, gate, mask);
+          finish(c12, C, o + 32, act, gate, mask); finish(c13, C, o + 48, act, gate, mask);
+        }
       }
-      if (act == 1) {
-        c00 = f32x4.max(c00, zero); c01 = f32x4.max(c01, zero); c10 = f32x4.max(c10, zero); c11 = f32x4.max(c11, zero);
-        c20 = f32x4.max(c20, zero); c21 = f32x4.max(c21, zero); c30 = f32x4.max(c30, zero); c31 = f32x4.max(c31, zero);
-      }
-      st(at(Z, i, ldz, j), c00); st(at(Z, i, ldz, j + 4), c01);
-      st(at(Z, i + 1, ldz, j), c10); st(at(Z, i + 1, ldz, j + 4), c11);
-      st(at(Z, i + 2, ldz, j), c20); st(at(Z, i + 2, ldz, j + 4), c21);
-      st(at(Z, i + 3, ldz, j), c30); st(at(Z, i + 3, ldz, j + 4), c31);
     }
-    for (; j < ldz; j += 4) {
-      const b0 = ld(bias + (<usize>j << 2));
-      let c0 = b0, c1 = b0, c2 = b0, c3 = b0;
-      let a0 = at(A, i, lda, 0), a1 = at(A, i + 1, lda, 0), a2 = at(A, i + 2, lda, 0), a3 = at(A, i + 3, lda, 0);
-      let w = at(Wt, 0, ldz, j);
-      const sw = <usize>ldz << 2;
-      for (let q = 0; q < m; q++) {
-        const w0 = ld(w);
-        c0 = MADD(v128.load32_splat(a0), w0, c0); c1 = MADD(v128.load32_splat(a1), w0, c1);
-        c2 = MADD(v128.load32_splat(a2), w0, c2); c3 = MADD(v128.load32_splat(a3), w0, c3);
-        a0 += 4; a1 += 4; a2 += 4; a3 += 4; w += sw;
+    for (let j = full; j < ldc; j += 4) {
+      let bp = B + ((<usize>j * <usize>K) << 2);
+      let a0 = at(A, i, lda, 0), a1 = at(A, clampRow(i + 1, n), lda, 0), a2 = at(A, clampRow(i + 2, n), lda, 0), a3 = at(A, clampRow(i + 3, n), lda, 0);
+      const b = bias ? ld(bias + (<usize>j << 2)) : zero;
+      let c0 = b, c1 = b, c2 = b, c3 = b;
+      for (let q = 0; q < K; q++) {
+        const w = ld(bp);
+        c0 = MADD(v128.load32_splat(a0), w, c0); c1 = MADD(v128.load32_splat(a1), w, c1);
+        c2 = MADD(v128.load32_splat(a2), w, c2); c3 = MADD(v128.load32_splat(a3), w, c3);
+        a0 += 4; a1 += 4; a2 += 4; a3 += 4; bp += 16;
       }
-      if (act == 1) { c0 = f32x4.max(c0, zero); c1 = f32x4.max(c1, zero); c2 = f32x4.max(c2, zero); c3 = f32x4.max(c3, zero); }
-      st(at(Z, i, ldz, j), c0); st(at(Z, i + 1, ldz, j), c1); st(at(Z, i + 2, ldz, j), c2); st(at(Z, i + 3, ldz, j), c3);
-    }
-  }
-  for (; i < n; i++) {
-    for (let j = 0; j < ldz; j += 4) {
-      let c = ld(bias + (<usize>j << 2));
-      let a = at(A, i, lda, 0);
-      let w = at(Wt, 0, ldz, j);
-      const sw = <usize>ldz << 2;
-      for (let q = 0; q < m; q++) { c = MADD(v128.load32_splat(a), ld(w), c); a += 4; w += sw; }
-      if (act == 1) c = f32x4.max(c, zero);
-      st(at(Z, i, ldz, j), c);
+      finish(c0, C, at(0, i, ldc, j), act, gate, mask);
+      if (i + 1 < n) finish(c1, C, at(0, i + 1, ldc, j), act, gate, mask);
+      if (i + 2 < n) finish(c2, C, at(0, i + 2, ldc, j), act, gate, mask);
+      if (i + 3 < n) finish(c3, C, at(0, i + 3, ldc, j), act, gate, mask);
     }
   }
 }
 
 /**
- * D = G W (the gradient reaching the previous layer's outputs): G (n x ldg, k used), W (k x ldd, W's rows
- * zero-padded), D (n x ldd). Fused when `gate` is not 0: D = (gate > 0) ? D : 0 elementwise over a buffer of
- * the same shape (the previous ReLU's outputs: ReLU's derivative), times `mask` when not 0 (dropout).
+ * Z = A W^T + b, then the activation when fused: A (n x lda), Wt W^T packed by pack(W, 1, m, m, k, ldz),
+ * bias (ldz, zero-padded), Z (n x ldz). act: 0 none, 1 relu (Z holds max(z, 0)).
+ */
+export function forward(A: usize, lda: i32, Wt: usize, bias: usize, Z: usize, ldz: i32, n: i32, m: i32, act: i32): void {
+  panelProduct(A, lda, Wt, bias, Z, ldz, n, m, act, 0, 0);
+}
+
+/**
+ * D = G W (the gradient reaching the previous layer's outputs): G (n x ldg, k used), W packed by
+ * pack(W, m, 1, k, m, ldd), D (n x ldd). Fused when `gate` is not 0: D = (gate > 0) ? D : 0 elementwise over a
+ * buffer of the same shape (the previous ReLU's outputs: ReLU's derivative), times `mask` when not 0 (dropout).
  */
 export function backward(G: usize, ldg: i32, W: usize, D: usize, ldd: i32, n: i32, k: i32, gate: usize, mask: usize): void {
-  const zero = f32x4.splat(0);
-  let i = 0;
-  for (; i < n; i += 4) {
-    const rows = min(4, n - i);
-    for (let q = 0; q < ldd; q += 4) {
-      let c0 = zero, c1 = zero, c2 = zero, c3 = zero;
-      let g0 = at(G, i, ldg, 0), g1 = at(G, i + min(1, rows - 1), ldg, 0), g2 = at(G, i + min(2, rows - 1), ldg, 0), g3 = at(G, i + min(3, rows - 1), ldg, 0);
-      let w = at(W, 0, ldd, q);
-      const sw = <usize>ldd << 2;
-      for (let j = 0; j < k; j++) {
-        const w0 = ld(w);
-        c0 = MADD(v128.load32_splat(g0), w0, c0); c1 = MADD(v128.load32_splat(g1), w0, c1);
-        c2 = MADD(v128.load32_splat(g2), w0, c2); c3 = MADD(v128.load32_splat(g3), w0, c3);
-        g0 += 4; g1 += 4; g2 += 4; g3 += 4; w += sw;
-      }
-      for (let r = 0; r < rows; r++) {
-        let c = r == 0 ? c0 : r == 1 ? c1 : r == 2 ? c2 : c3;
-        const o = at(0, i + r, ldd, q);
-        if (gate) c = v128.and(c, f32x4.gt(ld(gate + o), zero));
-        if (mask) c = f32x4.mul(c, ld(mask + o));
-        st(D + o, c);
+  panelProduct(G, ldg, W, 0, D, ldd, n, k, 0, gate, mask);
+}
+
+/**
+ * Packs a K x cols matrix M (element (q, c) at src[q * kStride + c * colStride]) for panelProduct: columns
+ * padded with zeros to ldc, in panels of PANEL columns (the last ldc % PANEL in panels of 4); the panel starting
+ * at column j holds its rows one after another at B + 4 j K, each as wide as the panel. W^T (forward) is
+ * pack(W, 1, m, m, k, ...), W itself (backward) pack(W, m, 1, k, m, ...), for W k x m row-major.
+ */
+export function pack(src: usize, kStride: i32, colStride: i32, K: i32, cols: i32, ldc: i32, B: usize): void {
+  const full = ldc - ldc % PANEL;
+  for (let j = 0; j < ldc; ) {
+    const w = j < full ? PANEL : 4;
+    for (let q = 0; q < K; q++) {
+      for (let c = 0; c < w; c++) {
+        const v: f32 = j + c < cols ? load<f32>(src + ((<usize>q * <usize>kStride + <usize>(j + c) * <usize>colStride) << 2)) : 0;
+        store<f32>(B + ((<usize>j * <usize>K + <usize>q * <usize>w + <usize>c) << 2), v);
       }
     }
+    j += w;
   }
+}
+
+/** bp (ldp floats) = b (k floats), zero-padded: the forward product's bias. */
+export function padBias(b: usize, k: i32, bp: usize, ldp: i32): void {
+  memory.fill(bp, 0, <usize>ldp << 2);
+  memory.copy(bp, b, <usize>k << 2);
 }
 
 /**
@@ -178,22 +195,6 @@ export function gather(src: usize, idx: usize, dst: usize, n: i32, stride: i32):
     const row = load<i32>(idx + (<usize>i << 2));
     memory.copy(dst + <usize>i * bytes, src + <usize>row * bytes, bytes);
   }
-}
-
-/** Wt (m x ldt) = W^T for W (k x m, packed), zero past column k; b copied into bp (ldt, zero-padded). */
-export function transposeIn(W: usize, k: i32, m: i32, Wt: usize, ldt: i32, b: usize, bp: usize): void {
-  memory.fill(Wt, 0, (<usize>m * <usize>ldt) << 2);
-  memory.fill(bp, 0, <usize>ldt << 2);
-  for (let j = 0; j < k; j++) {
-    for (let q = 0; q < m; q++) store<f32>(at(Wt, q, ldt, j), load<f32>(at(W, j, m, q)));
-    store<f32>(bp + (<usize>j << 2), load<f32>(b + (<usize>j << 2)));
-  }
-}
-
-/** Wp (k x ldp) = W (k x m) with each row zero-padded to ldp. */
-export function padRows(W: usize, k: i32, m: i32, Wp: usize, ldp: i32): void {
-  memory.fill(Wp, 0, (<usize>k * <usize>ldp) << 2);
-  for (let j = 0; j < k; j++) memory.copy(at(Wp, j, ldp, 0), at(W, j, m, 0), <usize>m << 2);
 }
 
 /** GWp (k x ldp) back to packed k x m. */

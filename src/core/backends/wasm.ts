@@ -50,8 +50,8 @@ interface Kernels {
   backward(G: number, ldg: number, W: number, D: number, ldd: number, n: number, k: number, gate: number, mask: number): void;
   weightGrad(G: number, ldg: number, A: number, ldw: number, GW: number, gb: number, n: number, k: number): void;
   gather(src: number, idx: number, dst: number, n: number, stride: number): void;
-  transposeIn(W: number, k: number, m: number, Wt: number, ldt: number, b: number, bp: number): void;
-  padRows(W: number, k: number, m: number, Wp: number, ldp: number): void;
+  pack(src: number, kStride: number, colStride: number, K: number, cols: number, ldc: number, B: number): void;
+  padBias(b: number, k: number, bp: number, ldp: number): void;
   unpadRows(Gp: number, k: number, m: number, ldp: number, G: number): void;
   accumulate(dst: number, src: number, n: number): void;
 }
@@ -234,14 +234,15 @@ export class WasmEngine implements TrainingEngine {
     else for (let i = 0; i < n; i++) for (let q = 0; q < d; q++) v[i * ds + q] = X[i * d + q];
   }
 
-  /** W^T and the zero-padded W of every layer, for the current parameters. */
+  /** Every layer's W^T (forward) and W (backward) packed in the products' column panels, and its padded bias. */
   private pack(): void {
     if (this.packed) return;
     const k = this.k;
     for (const L of this.layers) {
-      const W = this.theta + 4 * L.weight, b = this.theta + 4 * L.bias;
-      k.transposeIn(W, L.outputs, L.inputs, L.Wt, L.ks, b, L.bp);
-      k.padRows(W, L.outputs, L.inputs, L.Wp, L.ms);
+      const W = this.theta + 4 * L.weight, m = L.inputs, o = L.outputs;
+      k.pack(W, 1, m, m, o, L.ks, L.Wt);
+      k.pack(W, m, 1, o, m, L.ms, L.Wp);
+      k.padBias(this.theta + 4 * L.bias, o, L.bp, L.ks);
     }
     this.packed = true;
   }
