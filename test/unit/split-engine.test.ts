@@ -1,0 +1,104 @@
+// The maths of the panel's two-worker wasm engine (webview/splitEngine.ts), in Node: when it splits, how it
+// halves the rows, and that the two halves' gradients summed as it sums them are the whole batch's gradient
+// (the wasm engine's own on every row, within float32 rounding; the float64 CPU engine's too), so one step of
+// each gives the same weights. The two workers themselves run in Chromium: test/browser/split.browser.js.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'child_process';
+import { existsSync, readFileSync } from 'fs';
+import * as path from 'path';
+import { CpuBackend } from '../../src/core/backends/cpu';
+import type { EngineOptions } from '../../src/core/backends/engine';
+import { WasmEngine, wasmEngine } from '../../src/core/backends/wasm';
+import { resolveConfig } from '../../src/core/config';
+import { buildDataset } from '../../src/core/data/dataset';
+import { Trainer } from '../../src/core/trainer';
+import { forwardMadds, halves, Inbox, splitPays, SPLIT_MIN_MADDS, sumHalves } from '../../webview/splitEngine';
+
+const root = path.join(__dirname, '..', '..');
+const dist = (f: string) => path.join(root, 'dist', f);
+if (!existsSync(dist('kernels.wasm'))) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' });
+const wasm = wasmEngine({ simd: new Uint8Array(readFileSync(dist('kernels.wasm'))) });
+
+/** The engine options the trainer makes for a config (its data, initial weights and optimizer). */
+async function optionsOf(raw: Parameters<typeof resolveConfig>[0]): Promise<EngineOptions> {
+  const cfg = resolveConfig(raw);
+  let captured: EngineOptions | null = null;
+  const tr = await Trainer.create(cfg, buildDataset(cfg), { engine: { name: 'wasm', available: () => ({ ok: true }), create: async (o) => ((captured = o), wasm.create(o)) } });
+  tr.dispose();
+  return captured!;
+}
+
+describe('two-worker wasm engine (panel)', () => {
+  it('splits only large full-batch runs without dropout', () => {
+    const run = (sizes: number[], n: number, dropout = 0) => ({ spec: { sizes } as EngineOptions['spec'], train: { n } as EngineOptions['train'], dropout });
+    // The tutorial: 800 x (2x10 + 10x1) multiply-adds per forward pass.
+    assert.equal(forwardMadds([2, 10, 1], 800), 800 * 30);
+    assert.equal(splitPays(run([2, 10, 1], 800), 0), false);
+    // The large case: 6553 x 16,768, about 110 M.
+    assert.equal(splitPays(run([2, 128, 128, 1], 6553), 0), true);
+    assert.equal(splitPays(run([2, 128, 128, 1], 6553), 6553), true, 'a batch of all the rows is a full batch');
+    assert.equal(splitPays(run([2, 128, 128, 1], 6553), 64), false, 'mini-batches');
+    assert.equal(splitPays(run([2, 128, 128, 1], 6553, 0.1), 0), false, 'dropout');
+    // 2-64-64-1 on 6553 rows (28 M) gained 1.1-1.3x, not clearly: one worker.
+    assert.equal(splitPays(run([2, 64, 64, 1], 6553), 0), false);
+    assert.ok(forwardMadds([2, 128, 128, 1], 6553) >= SPLIT_MIN_MADDS && forwardMadds([2, 64, 64, 1], 6553) < SPLIT_MIN_MADDS);
+  });
+
+  it('halves the rows: the first n/2 rounded down, then the rest, copied', () => {
+    const X = Float32Array.from({ length: 14 }, (_, i) => i);
+    const y = Float64Array.from({ length: 7 }, (_, i) => i % 2);
+    const [a, b] = halves({ X, y, n: 7 });
+    assert.deepEqual([a.n, b.n], [3, 4]);
+    assert.deepEqual([...a.X], [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual([...b.X], [6, 7, 8, 9, 10, 11, 12, 13]);
+    assert.deepEqual([...b.y], [1, 0, 1, 0]);
+    assert.notEqual(a.X.buffer, X.buffer, 'copies: they are transferred to the helper');
+  });
+
+  it('the two halves\' gradients, summed, are the whole batch\'s; one step of each keeps the same weights', async () => {
+    const o = await optionsOf({ data: { samples: 2001 }, model: { hidden: [32, 16] } });
+    const [t0, t1] = halves(o.train);
+    const [s0, s1] = halves(o.test);
+    const whole = (await wasm.create(o)) as WasmEngine;
+    const part0 = (await wasm.create({ ...o, train: t0, test: s0 })) as WasmEngine;
+    const part1 = (await wasm.create({ ...o, train: t1, test: s1 })) as WasmEngine;
+    const cpu = new CpuBackend(o);
+    try {
+      const loss = whole.gradient(null);
+      const g = whole.lastGradient();
+      const l0 = part0.gradient(null), l1 = part1.gradient(null);
+      const sum = new Float64Array(g.length);
+      sumHalves(part0.lastGradient(), t0.n, part1.lastGradient(), t1.n, sum);
+      const scale = Math.max(...g.map(Math.abs));
+      const worst = Math.max(...sum.map((v, i) => Math.abs(v - g[i]))) / scale;
+      assert.ok(worst < 1e-5, `summed halves against the whole batch: ${worst.toExponential(2)} of the largest component`);
+      assert.ok(Math.abs((t0.n * l0 + t1.n * l1) / o.train.n - loss) <= 1e-6 * loss, 'the loss, weighted by rows');
+      // The float64 reference: the CPU engine's gradient of the same batch (the vector its step leaves behind).
+      cpu.step(null);
+      const ref = cpu['grad'];
+      const worstCpu = Math.max(...sum.map((v, i) => Math.abs(v - ref[i]))) / scale;
+      assert.ok(worstCpu < 1e-5, `summed halves against the cpu engine: ${worstCpu.toExponential(2)}`);
+      console.log(`      summed halves: ${worst.toExponential(1)} from the wasm engine's whole-batch gradient, ${worstCpu.toExponential(1)} from the cpu engine's (of the largest component)`);
+      part0.applyGradient(sum);
+      part1.applyGradient(Float64Array.from(sum));
+      assert.deepEqual(part0.getParams(), part1.getParams(), 'both workers hold the same weights, bit for bit');
+      whole.applyGradient(g);
+      const w = whole.getParams(), p = part0.getParams();
+      assert.ok(w.every((v, i) => Math.abs(v - p[i]) <= 1e-6 + 1e-5 * Math.abs(v)), 'one step on two workers, one step on one');
+    } finally {
+      for (const e of [whole, part0, part1, cpu]) e.dispose();
+    }
+  });
+
+  it('the inbox gives messages in order and a failure to whoever waits', async () => {
+    const box = new Inbox<number>();
+    box.push(1);
+    const second = box.next().then(() => box.next());
+    box.push(2);
+    assert.equal(await second, 2);
+    const waiting = box.next();
+    box.fail(new Error('the second training worker failed'));
+    await assert.rejects(waiting, /failed/);
+    await assert.rejects(box.next(), /failed/);
+  });
+});
