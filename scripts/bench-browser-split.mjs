@@ -2,8 +2,9 @@
 // Chromium, in workers started from blob: URLs by the panel's own page (the product's panelPage, under its
 // real CSP, served by test/browser/lib/harness.js), full-batch Adam epochs on one worker against two workers
 // that each hold half the rows and swap gradients by postMessage (transferred) every step
-// (test/browser/lib/splitBenchWorker.ts). Two ways to start the pair: both by the page, joined by a
-// MessageChannel; or the first worker starting the second itself (a nested worker: does the CSP allow it?).
+// (test/browser/lib/splitBenchWorker.ts). Two ways to run the pair: both started by the page, joined by a
+// MessageChannel ("pair"); and the panel's own two-worker engine (webview/splitEngine.ts: "engine"), whose
+// first worker starts the second from its own blob: URL, as in the panel (which the panel's CSP allows).
 //
 // Prints the machine's load average before and after each size (this machine's cores are shared), each repetition's
 // epoch time (see SIZES), and how far the pair's losses stray from one worker's. A table, no verdict.
@@ -76,7 +77,7 @@ try {
       let b = null;
       const done = reply(a);
       if (mode === 'solo') a.postMessage({ type: 'run', role: 'solo', size });
-      else if (mode === 'nested') a.postMessage({ type: 'nested', size, url });
+      else if (mode === 'engine') a.postMessage({ type: 'engine', size });
       else {
         b = start();
         const ch = new MessageChannel();
@@ -93,22 +94,22 @@ try {
   console.log(`Chromium ${ctx.browser()?.version() ?? ''}, ${os.cpus().length} cores; reps ${reps}`);
   for (const { name, size, warm, stat } of sizes) {
     console.log(`\n${name}: ${size.samples} samples, 2-${size.hidden.join('-')}-1, ${size.epochs} full-batch Adam epochs; load average ${load()}`);
-    const ms = { solo: [], pair: [], nested: [] };
-    const totals = { solo: [], pair: [], nested: [] };
+    const ms = { solo: [], pair: [], engine: [] };
+    const totals = { solo: [], pair: [], engine: [] };
     let worst = 0;
     let rows = 0;
     let build = '';
     for (let r = 0; r < reps; r++) {
       const line = [];
       let ref = null;
-      for (const mode of ['solo', 'pair', 'nested']) {
+      for (const mode of ['solo', 'pair', 'engine']) {
         const res = await page.evaluate(([m, s]) => window.__split(m, s), [mode, size]);
         if (res.error) {
           line.push(`${mode}: ${res.error}`);
           continue;
         }
         rows = res.rows;
-        build = res.build;
+        if (mode === 'solo') build = res.build;
         const timed = res.times.slice(warm);
         const med = stat === 'mean' ? mean(timed) : median(timed);
         ms[mode].push(med);
@@ -120,7 +121,7 @@ try {
       console.log(`  rep ${r + 1}: ${line.join(' | ')}`);
     }
     const m = (k) => (ms[k].length ? median(ms[k]) : NaN);
-    console.log(`  ${rows} training rows, ${build}; median of the reps' medians: 1 worker ${m('solo').toFixed(3)} ms, 2 workers (page-started) ${m('pair').toFixed(3)} ms (${(m('solo') / m('pair')).toFixed(2)}x), 2 workers (nested) ${m('nested').toFixed(3)} ms (${(m('solo') / m('nested')).toFixed(2)}x)`);
+    console.log(`  ${rows} training rows, ${build}; median of the reps' medians: 1 worker ${m('solo').toFixed(3)} ms, 2 workers (page-started) ${m('pair').toFixed(3)} ms (${(m('solo') / m('pair')).toFixed(2)}x), 2 workers (the panel's engine) ${m('engine').toFixed(3)} ms (${(m('solo') / m('engine')).toFixed(2)}x)`);
     console.log(`  2 workers' loss against 1 worker's, worst relative difference at any epoch: ${worst.toExponential(1)}; load average after: ${load()}`);
   }
   const violations = await page.evaluate(() => window.__violations);

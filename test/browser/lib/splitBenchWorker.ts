@@ -1,21 +1,20 @@
 // The worker of scripts/bench-browser-split.mjs: does a second worker, training on half the rows, make the
 // panel's wasm engine train faster than one? A webview has no SharedArrayBuffer, so the only split there is by
 // data: each of two workers holds the weights and half the training (and test) rows, computes its half's
-// gradient, the two send each other their gradient (transferred, not copied: one Float32Array of the
+// gradient, the two send each other their gradient (transferred, not copied: one Float64Array of the
 // parameters' size), both sum the halves in the same order (part 0's first) and both apply the same Adam step,
 // so both keep the same weights without sending them.
 //
-// A measurement, not a product: it reaches into the engine from outside (see `captureGradient`) rather than
-// adding methods to it that the panel would not use unless two workers win.
-//
 // Messages: {type:'run', role:'solo'|'part', part, size, port?} trains `size` and, for solo and part 0, replies
-// with the epoch times and losses; {type:'nested', size, url} starts part 1 itself (a worker from the page's
-// blob: URL, to see whether the panel's CSP lets a worker start a worker) and runs part 0 against it.
+// with the epoch times and losses; {type:'engine', size} trains it on the panel's own two-worker engine
+// (webview/splitEngine.ts), whose helper this worker starts from its own blob: URL, as the panel's worker does
+// (so the panel's CSP must let a worker start a worker).
+import { HELPER_HELLO, SplitWasmEngine } from '../../../webview/splitEngine';
+import { runSplitHelper } from '../../../webview/splitHelper';
 import type { EngineFactory, EngineOptions, PointSet } from '../../../src/core/backends/engine';
 import { WasmEngine } from '../../../src/core/backends/wasm';
 import { resolveConfig } from '../../../src/core/config';
 import { buildDataset } from '../../../src/core/data/dataset';
-import { createOptimizer } from '../../../src/core/optimizers';
 import { Trainer } from '../../../src/core/trainer';
 import { ENGINES } from '../../../webview/engines';
 // The wasm engine registers itself on import, as in the panel's worker.
@@ -33,7 +32,7 @@ export interface SplitSize {
 
 interface GradientMessage {
   epoch: number;
-  grad: Float32Array;
+  grad: Float64Array;
   /** The sender's mean loss on its rows before the step, and its row count (to weight it). */
   loss: number;
   n: number;
@@ -61,29 +60,20 @@ async function optionsFor(size: SplitSize): Promise<EngineOptions> {
   return captured!;
 }
 
-/**
- * Makes the engine's step compute the gradient without applying it: its optimizer is swapped for one that
- * copies the gradient out. (The engine's step is: forward, loss, backward, optimizer.step(theta, grad).)
- */
-function captureGradient(engine: WasmEngine, size: number): Float64Array {
-  const grad = new Float64Array(size);
-  (engine as unknown as { optimizer: { step(theta: Float32Array, g: Float64Array): void } }).optimizer = { step: (_t, g) => grad.set(g) };
-  return grad;
-}
-
-async function solo(size: SplitSize) {
+/** One worker (`split`: false) or the panel's two-worker engine, as the panel's trainer drives them. */
+async function solo(size: SplitSize, split: boolean) {
   const o = await optionsFor(size);
-  const engine = (await wasm().create(o)) as WasmEngine;
+  const engine = split ? await SplitWasmEngine.create(wasm(), o) : ((await wasm().create(o)) as WasmEngine);
   const times: number[] = [];
   const losses: number[] = [];
   for (let e = 0; e < size.epochs; e++) {
     const t = performance.now();
     engine.runEpoch(null, 0);
-    losses.push(engine.readEpochs()[0].loss);
+    losses.push((await engine.readEpochs())[0].loss);
     times.push(performance.now() - t);
   }
   engine.dispose();
-  return { times, losses, rows: o.train.n, build: engine.build };
+  return { times, losses, rows: o.train.n, build: split ? '' : (engine as WasmEngine).build };
 }
 
 /** One half of a two-worker run; part 0 reports. */
@@ -94,9 +84,6 @@ async function part(size: SplitSize, p: number, port: MessagePort) {
   const mine = { train: half(o.train), test: half(o.test) };
   const engine = (await wasm().create({ ...o, ...mine })) as WasmEngine;
   const params = o.theta.length;
-  const grad = captureGradient(engine, params);
-  const adam = createOptimizer(o.optimizer, params, o.optimizerSettings);
-  const theta = Float32Array.from(o.theta);
   const sum = new Float64Array(params);
   const inbox: GradientMessage[] = [];
   let wake: (() => void) | null = null;
@@ -109,8 +96,10 @@ async function part(size: SplitSize, p: number, port: MessagePort) {
   const nMine = mine.train.n;
   for (let e = 0; e < size.epochs; e++) {
     const t = performance.now();
-    const loss = engine.step(null);
-    const out = Float32Array.from(grad);
+    const loss = engine.gradient(null);
+    // The panel's engine sends float64 too: both workers must sum exactly the same numbers.
+    const grad = engine.lastGradient();
+    const out = engine.lastGradient();
     port.postMessage({ epoch: e, grad: out, loss, n: nMine } satisfies GradientMessage, [out.buffer]);
     while (!inbox.length) await new Promise<void>((r) => (wake = r));
     const other = inbox.shift()!;
@@ -119,8 +108,7 @@ async function part(size: SplitSize, p: number, port: MessagePort) {
     const [g0, n0, g1, n1] = p === 0 ? [grad, nMine, other.grad, other.n] : [other.grad, other.n, grad, nMine];
     const n = n0 + n1;
     for (let i = 0; i < params; i++) sum[i] = (n0 * g0[i] + n1 * g1[i]) / n;
-    adam.step(theta, sum);
-    engine.setParams(theta);
+    engine.applyGradient(sum);
     // The epoch's test numbers and training accuracy, on this half (summed by the reporter at frame time).
     engine.evaluate('test');
     engine.evaluate('train', false);
@@ -133,24 +121,14 @@ async function part(size: SplitSize, p: number, port: MessagePort) {
 }
 
 scope.onmessage = async (ev: MessageEvent) => {
-  const m = ev.data as { type: string; role?: string; part?: number; size: SplitSize; port?: MessagePort; url?: string };
+  // The two-worker engine's helper is a copy of this worker, told so by its first message.
+  if (ev.data === HELPER_HELLO) return runSplitHelper(scope as never, wasm());
+  const m = ev.data as { type: string; role?: string; part?: number; size: SplitSize; port?: MessagePort };
   try {
-    if (m.type === 'nested') {
-      let helper: Worker;
-      try {
-        helper = new Worker(m.url!);
-      } catch (e) {
-        scope.postMessage({ nested: false, error: `new Worker in a worker: ${e instanceof Error ? e.message : String(e)}` });
-        return;
-      }
-      const failed = new Promise<never>((_, reject) => (helper.onerror = (e) => reject(new Error(`the nested worker failed: ${e.message || 'no message'}`))));
-      const ch = new MessageChannel();
-      helper.postMessage({ type: 'run', role: 'part', part: 1, size: m.size, port: ch.port2 }, [ch.port2]);
-      const r = await Promise.race([part(m.size, 0, ch.port1), failed]);
-      helper.terminate();
-      scope.postMessage({ nested: true, ...r });
+    if (m.type === 'engine') {
+      scope.postMessage(await solo(m.size, true));
     } else if (m.role === 'solo') {
-      scope.postMessage(await solo(m.size));
+      scope.postMessage(await solo(m.size, false));
     } else {
       const r = await part(m.size, m.part!, m.port!);
       if (m.part === 0) scope.postMessage(r);
