@@ -9,6 +9,9 @@
  * of n ulps.
  */
 
+// The optimizers' updates live in their own file; exported from this module with the products.
+export * from './optimizers';
+
 const ROWS = 256;
 
 @inline function ld(p: usize): v128 { return v128.load(p); }

@@ -6,8 +6,9 @@
  * O(rows x units) passes over views of that memory without copying the activations: the loss (core/losses.ts,
  * the CPU engine's own, on a feature-major copy of the logits, n x outputs floats), activations other than
  * ReLU (core/activations.ts, so every activation the CPU engine has works, gelu's erf included), dropout masks
- * (drawn from torch's generator in the CPU engine's order) and the optimizer (core/optimizers.ts, on the
- * parameters in place; the float32 gradient is widened into the float64 vector the optimizers take).
+ * (drawn from torch's generator in the CPU engine's order). The optimizer runs in the module too
+ * (./wasmOptimizer.ts, assembly/optimizers.ts): core/optimizers.ts's rules bit for bit, its state buffers in the
+ * module's memory, the float64 gradient it takes widened from the products' float32 one there.
  *
  * Precision: products and row sums in float32 (the CPU engine sums in float64), so losses differ from the CPU
  * engine's by float32 rounding; the tolerance below is set from measurement (the conformance suite).
@@ -25,11 +26,11 @@
 import { Activation, ACTIVATIONS } from '../activations';
 import { Loss, LOSSES } from '../losses';
 import { layout, LayerLayout } from '../network';
-import { createOptimizer, Optimizer } from '../optimizers';
 import { TorchGenerator } from '../random';
 import type { EngineFactory, EngineOptions, EpochNumbers, PreparedInputs, Precision, Snapshot, TrainingEngine, TrainingState } from './engine';
 import { epochSteps } from './epochSteps';
 import { ProductJob, ProductKernel, ProductThreads, splitRows, ThreadTeam } from './productThreads';
+import { OptimizerKernels, WasmOptimizer } from './wasmOptimizer';
 
 // core has neither DOM nor Node types: the little of the WebAssembly JS API this engine uses.
 declare const WebAssembly: {
@@ -44,8 +45,9 @@ interface WasmMemory {
   grow(pages: number): number;
 }
 
-interface Kernels {
+interface Kernels extends OptimizerKernels {
   memory: WasmMemory;
+  widenGradient(g32: number, theta: number, grad: number, n: number, l1: number): void;
   forward(A: number, lda: number, Wt: number, bias: number, Z: number, ldz: number, n: number, m: number, act: number): void;
   backward(G: number, ldg: number, W: number, D: number, ldd: number, n: number, k: number, gate: number, mask: number): void;
   weightGrad(G: number, ldg: number, A: number, ldw: number, GW: number, gb: number, n: number, k: number): void;
@@ -124,7 +126,7 @@ export class WasmEngine implements TrainingEngine {
   private readonly o: EngineOptions;
   private readonly layers: Layer[];
   private readonly loss: Loss;
-  private readonly optimizer: Optimizer;
+  private readonly optimizer: WasmOptimizer;
   private readonly size: number;
   private readonly d: number;
   private readonly ds: number;
@@ -133,7 +135,8 @@ export class WasmEngine implements TrainingEngine {
   private top = HEAP_BASE;
   private readonly theta: number;
   private readonly grad32: number;
-  private readonly grad: Float64Array;
+  /** The float64 gradient the optimizer takes (size doubles): grad32 widened, with the L1 penalty. */
+  private readonly grad: number;
   private readonly trainX: number;
   private readonly testX: number;
   private readonly batchX: number;
@@ -165,7 +168,6 @@ export class WasmEngine implements TrainingEngine {
     if (o.theta.length !== lay.size) throw new Error(`expected ${lay.size} parameters, got ${o.theta.length}`);
     this.size = lay.size;
     this.loss = LOSSES[o.loss];
-    this.optimizer = createOptimizer(o.optimizer, lay.size, o.optimizerSettings);
     this.d = o.spec.sizes[0];
     this.ds = pad4(this.d);
     this.outputs = o.spec.sizes[o.spec.sizes.length - 1];
@@ -174,6 +176,8 @@ export class WasmEngine implements TrainingEngine {
     const f = (count: number) => this.alloc(count * 4);
     this.theta = f(pad4(lay.size) + 4);
     this.grad32 = f(pad4(lay.size) + 4);
+    this.grad = this.alloc(8 * lay.size);
+    this.optimizer = new WasmOptimizer(kernels, o.optimizer, lay.size, o.optimizerSettings, () => f(lay.size), (at, count) => this.f32(at, count));
     this.trainX = f(n * this.ds);
     this.testX = f(o.test.n * this.ds);
     this.batchX = f(n * this.ds);
@@ -199,7 +203,6 @@ export class WasmEngine implements TrainingEngine {
       this.partialBytes = floats * 4;
       this.partials = this.alloc(this.partialBytes * (this.threads - 1));
     }
-    this.grad = new Float64Array(lay.size);
     this.logitsFM = new Float32Array(this.cap * this.outputs);
     this.dzFM = new Float32Array(n * this.outputs);
     this.f32(this.theta, lay.size).set(o.theta);
@@ -296,7 +299,8 @@ export class WasmEngine implements TrainingEngine {
   /** One optimizer step on the training rows `batch` (all when null); the batch's mean loss before the update. */
   step(batch: Int32Array | null): number {
     const loss = this.gradient(batch);
-    this.applyGradient(this.grad);
+    this.optimizer.step(this.theta, this.grad);
+    this.packed = false;
     return loss;
   }
 
@@ -327,7 +331,8 @@ export class WasmEngine implements TrainingEngine {
 
   /** One optimizer step with the gradient `grad` (network.layout's order). */
   applyGradient(grad: Float64Array): void {
-    this.optimizer.step(this.f32(this.theta, this.size), grad);
+    new Float64Array(this.k.memory.buffer, this.grad, this.size).set(grad);
+    this.optimizer.step(this.theta, this.grad);
     this.packed = false;
   }
 
@@ -348,12 +353,10 @@ export class WasmEngine implements TrainingEngine {
       this.product('backward', n, ROW_TILE, n * L.outputs * P.ks, (r0, rows) => [L.dZ + 4 * r0 * L.ks, L.ks, L.Wp, row(P.dZ, r0), P.ks, rows, L.outputs, row(gate, r0), row(mask, r0)]);
       if (!P.relu) this.activationBackward(P, n);
     }
-    const G = this.grad;
-    const g = this.f32(g32, this.size);
-    for (let t = 0; t < this.size; t++) G[t] = g[t];
-    if (this.o.l1 > 0) {
-      const l1 = this.o.l1, W = this.f32(this.theta, this.size);
-      for (const { weight, inputs, outputs } of this.layers) for (let t = weight; t < weight + inputs * outputs; t++) G[t] += l1 * Math.sign(W[t]);
+    // The float64 gradient the optimizer takes, with the L1 penalty on the weights (not the biases).
+    for (const { weight, inputs, outputs, bias } of this.layers) {
+      K.widenGradient(g32 + 4 * weight, this.theta + 4 * weight, this.grad + 8 * weight, inputs * outputs, this.o.l1);
+      K.widenGradient(g32 + 4 * bias, this.theta + 4 * bias, this.grad + 8 * bias, outputs, 0);
     }
   }
 
@@ -468,7 +471,7 @@ export class WasmEngine implements TrainingEngine {
 
   /** The gradient of the last step (network.layout's order), as the optimizer took it: for tests of the products. */
   lastGradient(): Float64Array {
-    return Float64Array.from(this.grad);
+    return Float64Array.from(new Float64Array(this.k.memory.buffer, this.grad, this.size));
   }
 
   getParams(): Float32Array {
