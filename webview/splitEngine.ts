@@ -64,6 +64,8 @@ export type FromHelper =
   | { kind: 'epoch'; testLoss: number; testCorrect: number; trainCorrect: number }
   | { kind: 'evaluated'; loss: number; correct: number }
   | { kind: 'error'; message: string };
+/** How long a new helper may take to say it is ready (it compiles the kernels and copies half the rows: ms). */
+export const HELPER_START_MS = 30_000;
 /** The first message a helper gets, which tells worker.ts to run splitHelper.ts rather than a training run. */
 export const HELPER_HELLO = 'splitHelper';
 
@@ -143,7 +145,11 @@ export class SplitWasmEngine implements TrainingEngine {
       const { generator: _unused, ...plain } = o;
       const start: ToHelper = { kind: 'start', options: { ...plain, train: train1, test: test1 } };
       helper.postMessage(start, [train1.X.buffer, train1.y.buffer, test1.X.buffer, test1.y.buffer]);
-      const [local] = await Promise.all([inner.create({ ...o, train: train0, test: test0 }), expect(inbox, 'ready')]);
+      // A helper that never answers (a worker the page's policy stops without an error event) must not hang the run.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const silent = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${HELPER_START_MS / 1000} s`)), HELPER_START_MS)));
+      const ready = Promise.race([expect(inbox, 'ready'), silent]).finally(() => clearTimeout(timer));
+      const [local] = await Promise.all([inner.create({ ...o, train: train0, test: test0 }), ready]);
       const rows = { train: [train0.n, train1.n] as [number, number], test: [test0.n, test1.n] as [number, number] };
       return new SplitWasmEngine(local as WasmEngine, helper, inbox, rows, layout(o.spec).size);
     } catch (e) {
@@ -273,12 +279,27 @@ export function splitWhenItPays(inner: EngineFactory, batchSize: number): Engine
   return {
     name: inner.name,
     available: () => inner.available(),
-    create: (o) => (splitPays(o, batchSize) ? SplitWasmEngine.create(inner, o) : inner.create(o)),
+    async create(o) {
+      if (!splitPays(o, batchSize)) return inner.create(o);
+      try {
+        return await SplitWasmEngine.create(inner, o);
+      } catch (e) {
+        // A second worker that cannot start costs the run nothing: it trains on one, and the reason says why.
+        const engine = await inner.create(o);
+        oneWorkerBecause.set(engine, e instanceof Error ? e.message : String(e));
+        return engine;
+      }
+    },
   };
 }
 
+/** Engines that train on one worker because the second did not start, and what stopped it. */
+const oneWorkerBecause = new WeakMap<TrainingEngine, string>();
+
 /** What the panel's readout says of the engine: "wasm (2 workers)" when it is split. */
 export function splitReason(engine: TrainingEngine, reason: string): string {
+  const failed = oneWorkerBecause.get(engine);
+  if (failed) return `${reason}; on one worker: a second could not start (${failed})`;
   if (!(engine instanceof SplitWasmEngine)) return reason;
   const why = reason.startsWith('wasm: ') ? reason.slice('wasm: '.length) : reason;
   return `wasm (2 workers): ${why}; a second worker trains on half the rows (a network this large gains from it)`;

@@ -12,7 +12,7 @@ import { WasmEngine, wasmEngine } from '../../src/core/backends/wasm';
 import { resolveConfig } from '../../src/core/config';
 import { buildDataset } from '../../src/core/data/dataset';
 import { Trainer } from '../../src/core/trainer';
-import { forwardMadds, halves, Inbox, splitPays, SPLIT_MIN_MADDS, sumHalves } from '../../webview/splitEngine';
+import { forwardMadds, halves, Inbox, splitPays, SPLIT_MIN_MADDS, splitReason, splitWhenItPays, sumHalves } from '../../webview/splitEngine';
 
 const root = path.join(__dirname, '..', '..');
 const dist = (f: string) => path.join(root, 'dist', f);
@@ -87,6 +87,41 @@ describe('two-worker wasm engine (panel)', () => {
       assert.ok(w.every((v, i) => Math.abs(v - p[i]) <= 1e-6 + 1e-5 * Math.abs(v)), 'one step on two workers, one step on one');
     } finally {
       for (const e of [whole, part0, part1, cpu]) e.dispose();
+    }
+  });
+
+  it('a second worker that cannot start leaves the run on one worker, saying why', async () => {
+    const o = await optionsOf({ data: { samples: 8192 }, model: { hidden: [128, 128] }, training: { epochs: 1 } });
+    const g = globalThis as unknown as { Worker?: unknown; self?: unknown };
+    const saved = { Worker: g.Worker, self: g.self };
+    g.self = { location: { href: 'blob:panel/worker' } };
+    try {
+      // A worker refused outright, and one that starts and then fails (its error event).
+      const refused = class { constructor() { throw new Error('refused by the page\'s policy'); } };
+      const failing = class {
+        onerror: ((e: { message: string; preventDefault(): void }) => void) | null = null;
+        onmessage: unknown = null;
+        constructor() { setTimeout(() => this.onerror?.({ message: 'it crashed', preventDefault() {} }), 5); }
+        postMessage() {}
+        terminate() {}
+      };
+      for (const [W, why] of [[refused, /refused by the page's policy/], [failing, /the second training worker failed: it crashed/]] as const) {
+        g.Worker = W;
+        const engine = await splitWhenItPays(wasm, 0).create(o);
+        try {
+          assert.ok(engine instanceof WasmEngine, 'the plain one-worker engine');
+          const reason = splitReason(engine, 'wasm: as asked');
+          assert.match(reason, /^wasm: as asked; on one worker: a second could not start \(/);
+          assert.match(reason, why);
+          engine.runEpoch(null, 0);
+          assert.ok(Number.isFinite((await engine.readEpochs())[0].loss), 'and it trains');
+        } finally {
+          engine.dispose();
+        }
+      }
+    } finally {
+      g.Worker = saved.Worker;
+      g.self = saved.self;
     }
   });
 
