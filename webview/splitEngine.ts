@@ -10,7 +10,7 @@
  * Used only from SPLIT_MIN_MADDS (see there; scripts/bench-browser-split.mjs measures it), with full batches
  * and no dropout (dropout's masks follow torch's generator over all the rows, in order).
  */
-import type { EngineFactory, EngineOptions, EpochNumbers, PointSet, PreparedInputs, Snapshot, TrainingEngine, TrainingState } from '../src/core/backends/engine';
+import type { EngineFactory, EngineOptions, EpochNumbers, PointSet, Precision, PreparedInputs, Snapshot, TrainingEngine, TrainingState } from '../src/core/backends/engine';
 import type { WasmEngine } from '../src/core/backends/wasm';
 import { layout } from '../src/core/network';
 
@@ -18,7 +18,7 @@ import { layout } from '../src/core/network';
  * The least multiply-adds of one forward pass over the training rows (rows x the sum of inputs x outputs of
  * every layer) for which two workers train. Measured by scripts/bench-browser-split.mjs in headless Chromium on
  * this 2-core machine, shared with other work (load average 2-4), one full-batch Adam epoch, one worker
- * against two: 6553 x 2-128-128-1 (110 M) 33 ms against 19 ms (1.75x); 6553 x 2-64-64-1 (28 M) 6.4 ms against
+ * against two: 6553 x 2-128-128-1 (110 M) 26.9 ms against 15.8 ms (1.7x, median of 5 repetitions); 6553 x 2-64-64-1 (28 M) 6.4 ms against
  * 5.0-5.9 (1.1-1.3x); 1000 x 2-128-128-1 (17 M) 4.5 ms against 3.6-4.3 (1.0-1.25x); 6553 x 2-32-32-1 (7.6 M)
  * 2.8 ms against 3.1-5.8 (slower); the tutorial (800 x 2-10-1) 0.10 ms against 0.19-0.21 (half as fast). Below
  * ~30 M the exchange's ~0.1-0.3 ms per step and the second core's contention eat the gain: from 50 M it is clear.
@@ -108,7 +108,7 @@ interface SplitSnapshot extends Snapshot {
 /** The training worker's side: part 0's engine here, part 1's in the helper. */
 export class SplitWasmEngine implements TrainingEngine {
   readonly name = 'wasm' as const;
-  readonly precision;
+  readonly precision: Precision;
   /** Workers that train (this one and the helper). */
   readonly workers = 2;
   private queued = 0;
@@ -162,7 +162,10 @@ export class SplitWasmEngine implements TrainingEngine {
     this.helper.postMessage(m, transfer);
   }
 
-  /** Queued: the epochs run when read, since each step waits for the helper's half. */
+  /**
+   * Queued: the epochs run when read, since each step waits for the helper's half. Full batches only, so the
+   * order is not needed: a batch's mean loss and gradient do not depend on the order of its rows.
+   */
   runEpoch(_order: Int32Array | null, _batchSize: number): void {
     this.queued++;
   }
