@@ -18,7 +18,7 @@ const ROWS = 256;
 @inline function st(p: usize, v: v128): void { v128.store(p, v); }
 @inline function at(base: usize, row: i32, stride: i32, col: i32): usize { return base + ((<usize>row * <usize>stride + <usize>col) << 2); }
 
-/** Columns per panel of a packed right-hand matrix (pack below); the last columns, when fewer, in panels of 4. */
+/** Columns per panel of a packed right-hand matrix (pack below); the last columns, when fewer, in panels of 8, then 4. */
 const PANEL = 16;
 
 /** The last row of a tile that may run past n: out-of-range rows recompute the last real one (not stored). */
@@ -37,7 +37,7 @@ const PANEL = 16;
  * C = A B (+ bias) over n rows: A (n x lda, K used), B (K x ldc) packed by pack(), C (n x ldc), then finish().
  * Each element sums its K products in order from the bias (or 0), whatever the tiling. Rows go in groups of
  * 4; per group, each full panel of 16 columns is two tiles of 2 rows x 16 columns (8 accumulators, the panel's
- * 4 vectors loaded once per 2 rows, contiguous), the narrow tail panels one tile of 4 rows x 4 columns.
+ * 4 vectors loaded once per 2 rows, contiguous), a narrow tail panel one tile of 4 rows x 8 or 4 columns.
  */
 @inline function panelProduct(A: usize, lda: i32, B: usize, bias: usize, C: usize, ldc: i32, n: i32, K: i32, act: i32, gate: usize, mask: usize): void {
   const zero = f32x4.splat(0);
@@ -67,7 +67,27 @@ const PANEL = 16;
         }
       }
     }
-    for (let j = full; j < ldc; j += 4) {
+    let j = full;
+    for (; j + 8 <= ldc; j += 8) {
+      let bp = B + ((<usize>j * <usize>K) << 2);
+      let a0 = at(A, i, lda, 0), a1 = at(A, clampRow(i + 1, n), lda, 0), a2 = at(A, clampRow(i + 2, n), lda, 0), a3 = at(A, clampRow(i + 3, n), lda, 0);
+      const b0 = bias ? ld(bias + (<usize>j << 2)) : zero, b1 = bias ? ld(bias + (<usize>(j + 4) << 2)) : zero;
+      let c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1;
+      for (let q = 0; q < K; q++) {
+        const w0 = v128.load(bp, 0), w1 = v128.load(bp, 16);
+        let s = v128.load32_splat(a0); c00 = MADD(s, w0, c00); c01 = MADD(s, w1, c01);
+        s = v128.load32_splat(a1); c10 = MADD(s, w0, c10); c11 = MADD(s, w1, c11);
+        s = v128.load32_splat(a2); c20 = MADD(s, w0, c20); c21 = MADD(s, w1, c21);
+        s = v128.load32_splat(a3); c30 = MADD(s, w0, c30); c31 = MADD(s, w1, c31);
+        a0 += 4; a1 += 4; a2 += 4; a3 += 4; bp += 32;
+      }
+      let o = at(0, i, ldc, j);
+      finish(c00, C, o, act, gate, mask); finish(c01, C, o + 16, act, gate, mask);
+      if (i + 1 < n) { o = at(0, i + 1, ldc, j); finish(c10, C, o, act, gate, mask); finish(c11, C, o + 16, act, gate, mask); }
+      if (i + 2 < n) { o = at(0, i + 2, ldc, j); finish(c20, C, o, act, gate, mask); finish(c21, C, o + 16, act, gate, mask); }
+      if (i + 3 < n) { o = at(0, i + 3, ldc, j); finish(c30, C, o, act, gate, mask); finish(c31, C, o + 16, act, gate, mask); }
+    }
+    for (; j < ldc; j += 4) {
       let bp = B + ((<usize>j * <usize>K) << 2);
       let a0 = at(A, i, lda, 0), a1 = at(A, clampRow(i + 1, n), lda, 0), a2 = at(A, clampRow(i + 2, n), lda, 0), a3 = at(A, clampRow(i + 3, n), lda, 0);
       const b = bias ? ld(bias + (<usize>j << 2)) : zero;
@@ -105,14 +125,14 @@ export function backward(G: usize, ldg: i32, W: usize, D: usize, ldd: i32, n: i3
 
 /**
  * Packs a K x cols matrix M (element (q, c) at src[q * kStride + c * colStride]) for panelProduct: columns
- * padded with zeros to ldc, in panels of PANEL columns (the last ldc % PANEL in panels of 4); the panel starting
- * at column j holds its rows one after another at B + 4 j K, each as wide as the panel. W^T (forward) is
+ * padded with zeros to ldc, in panels of PANEL columns (the last ldc % PANEL in panels of 8, then 4); the panel starting
+ * at column j holds its rows one after another at B + 4 j K, each as wide as the panel (16, 8 or 4). W^T (forward) is
  * pack(W, 1, m, m, k, ...), W itself (backward) pack(W, m, 1, k, m, ...), for W k x m row-major.
  */
 export function pack(src: usize, kStride: i32, colStride: i32, K: i32, cols: i32, ldc: i32, B: usize): void {
   const full = ldc - ldc % PANEL;
   for (let j = 0; j < ldc; ) {
-    const w = j < full ? PANEL : 4;
+    const w = j < full ? PANEL : j + 8 <= ldc ? 8 : 4;
     for (let q = 0; q < K; q++) {
       for (let c = 0; c < w; c++) {
         const v: f32 = j + c < cols ? load<f32>(src + ((<usize>q * <usize>kStride + <usize>(j + c) * <usize>colStride) << 2)) : 0;
