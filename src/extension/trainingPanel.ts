@@ -48,6 +48,7 @@ export class TrainingPanel extends Disposable {
   private ready = false;
   private queued: ToWebviewMessage[] = [];
   private progress: RunProgress | undefined;
+  private progressTitle = '';
   private configCheck: ReturnType<typeof setTimeout> | undefined;
   private fileCheck: ReturnType<typeof setTimeout> | undefined;
   /** The panel's edits, one after another: each reads the file as the one before it left it. */
@@ -80,6 +81,7 @@ export class TrainingPanel extends Disposable {
     panel.webview.html = panelHtml(panel.webview, host.extensionUri, TrainingPanel.title(modelFile));
     panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'activity.svg');
     this._register(panel.onDidDispose(() => this.dispose()));
+    this._register(panel.onDidChangeViewState(() => this.syncProgress()));
     this._register(panel.webview.onDidReceiveMessage((raw) => this.receive(raw)));
     this._register(vscode.workspace.onDidSaveTextDocument((d) => this.maybeConfigChanged(d.uri)));
     const watcher = this._register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(modelFile, '..'), modelFile.path.split('/').pop()!)));
@@ -127,8 +129,24 @@ export class TrainingPanel extends Disposable {
 
   private startProgress(config: NetworkConfig): void {
     this.training = true;
+    this.progressTitle = `Training ${config.name} (${displayPath(this.modelFile)})`;
     this.host.onTrainingChanged();
-    this.progress = new RunProgress(`Training ${config.name} (${displayPath(this.modelFile)})`, () => this.stop());
+    this.syncProgress();
+  }
+
+  /**
+   * The progress notification (with Cancel) only while the run's panel cannot be seen: beside the editor at
+   * 1280 x 800 a notification covers the bottom of the map the learner is watching, and the panel shows the
+   * epoch, the loss and Stop itself. Hidden behind another tab, the run still shows in a notification (and in
+   * the status bar, whose item brings the panel back).
+   */
+  private syncProgress(): void {
+    const wanted = this.training && !this.panel.visible;
+    if (wanted && !this.progress) this.progress = new RunProgress(this.progressTitle, () => this.stop());
+    if (!wanted && this.progress) {
+      this.progress.end();
+      this.progress = undefined;
+    }
   }
 
   private endProgress(): void {
@@ -165,7 +183,7 @@ export class TrainingPanel extends Disposable {
       }
       case 'progress':
         if (!this.tokens.isCurrent(msg.runToken)) return;
-        if (!this.progress && msg.state === 'running' && this.loaded) this.startProgress(this.loaded.config);
+        if (!this.training && msg.state === 'running' && this.loaded) this.startProgress(this.loaded.config);
         this.progress?.update(msg);
         this.host.statusBar.running(this.loaded?.config.name ?? 'model', msg, this.revealCommand());
         return;
