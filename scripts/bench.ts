@@ -148,7 +148,7 @@ function torchTimes(): TorchTimes | string {
 /** What limits each engine, measured on this machine's kind (see README). */
 const LIMITS: Record<string, string> = {
   cpu: 'plain JS, float64 sums, scalar loops: the products at ~1 GFLOP/s',
-  wasm: 'one thread, f32x4 products at ~8-11 GFLOP/s measured; loss, other activations and the optimizer in JS over its memory (O(rows x units), small beside the products)',
+  wasm: 'one thread: the f32x4 products (18-35 GFLOP/s measured by scripts/profile-wasm.ts, ~97% of the large epoch); the optimizer runs in the module, the loss, activations other than ReLU and dropout masks in JS over its memory (under 1 ms an epoch)',
   'wasm, 2 threads': 'the products split by rows (forward, backward, weight gradient; the rest stays on one thread), so at most 2x, and only with a second core idle',
 };
 
