@@ -12,7 +12,8 @@ import { WasmEngine, wasmEngine } from '../../src/core/backends/wasm';
 import { resolveConfig } from '../../src/core/config';
 import { buildDataset } from '../../src/core/data/dataset';
 import { Trainer } from '../../src/core/trainer';
-import { forwardMadds, halves, Inbox, splitPays, SPLIT_MIN_MADDS, splitReason, splitWhenItPays, sumHalves } from '../../webview/splitEngine';
+import { forwardMadds, halves, HELPER_HELLO, Inbox, splitPays, SPLIT_MIN_MADDS, splitReason, SplitWasmEngine, splitWhenItPays, sumHalves } from '../../webview/splitEngine';
+import { runSplitHelper } from '../../webview/splitHelper';
 
 const root = path.join(__dirname, '..', '..');
 const dist = (f: string) => path.join(root, 'dist', f);
@@ -123,6 +124,80 @@ describe('two-worker wasm engine (panel)', () => {
       g.Worker = saved.Worker;
       g.self = saved.self;
     }
+  });
+
+  it('on two "workers" (the helper over a MessageChannel) it trains as one engine: epochs, restore, state, evaluation', async () => {
+    // A Worker that runs the helper's code in this thread, joined by a real MessageChannel (transfers and all),
+    // as worker.ts runs it in the second worker.
+    class InProcessWorker {
+      onmessage: ((e: MessageEvent) => void) | null = null;
+      onerror: unknown = null;
+      private readonly ch = new MessageChannel();
+      private started = false;
+      terminated = false;
+      constructor() {
+        this.ch.port1.onmessage = (e) => this.onmessage?.(e);
+      }
+      postMessage(m: unknown, transfer: Transferable[] = []) {
+        if (!this.started && m === HELPER_HELLO) {
+          this.started = true;
+          const port = this.ch.port2;
+          runSplitHelper({ postMessage: (r, t) => port.postMessage(r, t ?? []), set onmessage(f) { port.onmessage = f as never; }, get onmessage() { return null; } }, wasm);
+          return;
+        }
+        this.ch.port1.postMessage(m, transfer);
+      }
+      terminate() {
+        this.terminated = true;
+        this.ch.port1.close();
+        this.ch.port2.close();
+      }
+    }
+    const g = globalThis as unknown as { Worker?: unknown; self?: unknown };
+    const saved = { Worker: g.Worker, self: g.self };
+    let made: InProcessWorker | null = null;
+    g.self = { location: { href: 'blob:panel/worker' } };
+    g.Worker = class extends InProcessWorker { constructor() { super(); made = this; } };
+    const o = await optionsOf({ data: { samples: 2001 }, model: { hidden: [32, 16] } });
+    const one = (await wasm.create(o)) as WasmEngine;
+    const two = await SplitWasmEngine.create(wasm, o);
+    let worst = 0;
+    const same = async (epochs: number, what: string) => {
+      for (let e = 0; e < epochs; e++) { one.runEpoch(null, 0); two.runEpoch(null, 0); }
+      const a = one.readEpochs(), b = await two.readEpochs();
+      assert.equal(b.length, epochs);
+      for (let e = 0; e < epochs; e++) {
+        for (const k of ['loss', 'testLoss'] as const) {
+          const d = Math.abs(a[e][k] - b[e][k]) / Math.abs(a[e][k]);
+          worst = Math.max(worst, d);
+          assert.ok(d < 1e-5, `${what}, epoch ${e + 1}: ${k} ${b[e][k]} on two, ${a[e][k]} on one`);
+        }
+        assert.ok(Math.abs(a[e].trainCorrect - b[e].trainCorrect) <= 1 && Math.abs(a[e].testCorrect - b[e].testCorrect) <= 1, `${what}, epoch ${e + 1}: right predictions`);
+      }
+    };
+    try {
+      await same(8, 'the first epochs');
+      // Early stopping's and divergence's way back: the weights after epoch 3 of that batch, on both halves.
+      one.restore(one.keep(2));
+      two.restore(two.keep(2));
+      await same(4, 'after restore');
+      // A checkpoint's way on: the state exported from two workers, imported into a fresh engine of each kind.
+      // One engine takes over the two workers' state, and the two workers take it back (both halves import it).
+      one.importState(two.exportState());
+      two.importState(one.exportState());
+      const a = one.evaluate('train'), b = await two.evaluate('train');
+      assert.ok(Math.abs(a.loss - b.loss) <= 1e-6 * a.loss && Math.abs(a.correct - b.correct) <= 1, `evaluate: ${b.loss} on two, ${a.loss} on one`);
+      await same(4, 'after importState');
+      const p1 = one.getParams(), p2 = await two.getParams();
+      assert.ok(p1.every((v, i) => Math.abs(v - p2[i]) <= 1e-5 + 1e-4 * Math.abs(v)), 'the same weights at the end');
+      console.log(`      two workers against one over 16 epochs: worst relative loss difference ${worst.toExponential(1)}`);
+    } finally {
+      two.dispose();
+      one.dispose();
+      g.Worker = saved.Worker;
+      g.self = saved.self;
+    }
+    assert.ok(made && (made as InProcessWorker).terminated, 'dispose ends the helper');
   });
 
   it('the inbox gives messages in order and a failure to whoever waits', async () => {
