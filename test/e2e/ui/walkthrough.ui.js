@@ -37,6 +37,10 @@ module.exports = async function (page, ctx) {
     assert.ok(fs.existsSync(model), 'New Model File wrote tutorial.nn.json');
     const text = JSON.parse(fs.readFileSync(model, 'utf8'));
     assert.deepStrictEqual([text.model.hidden, text.training.learningRate, text.training.epochs], [[10], 0.01, 1000], "the chapter's network");
+    // New Model File opens the file it wrote, over the walkthrough: back to the walkthrough's tab to read it.
+    await page.waitForTimeout(1000);
+    const walkTab = page.locator('.tabs-container .tab', { hasText: 'Walkthrough' }).first();
+    if (await walkTab.isVisible().catch(() => false)) await walkTab.click();
     // The step is marked done (its completion event is the command it ran).
     await page.waitForFunction((title) => {
       const step = [...document.querySelectorAll('.getting-started-step')].find((s) => s.textContent.includes(title));
