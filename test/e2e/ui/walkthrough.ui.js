@@ -33,9 +33,17 @@ module.exports = async function (page, ctx) {
     await wb.screenshot(page, 'walkthrough-1280x800');
     if (existed) fs.rmSync(model);
     await button.click();
-    for (let i = 0; i < 40 && !fs.existsSync(model); i++) await page.waitForTimeout(250);
-    assert.ok(fs.existsSync(model), 'New Model File wrote tutorial.nn.json');
-    const text = JSON.parse(fs.readFileSync(model, 'utf8'));
+    // The file appears before its bytes are all written: wait until it holds a whole JSON document.
+    const written = () => {
+      try {
+        return JSON.parse(fs.readFileSync(model, 'utf8'));
+      } catch {
+        return null;
+      }
+    };
+    let text = null;
+    for (let i = 0; i < 80 && !(text = written()); i++) await page.waitForTimeout(250);
+    assert.ok(text, 'New Model File wrote tutorial.nn.json');
     assert.deepStrictEqual([text.model.hidden, text.training.learningRate, text.training.epochs], [[10], 0.01, 1000], "the chapter's network");
     // New Model File opens the file it wrote, over the walkthrough: back to the walkthrough's tab to read it.
     await page.waitForTimeout(1000);
