@@ -13,6 +13,7 @@
 import type { EngineFactory, EngineOptions, EpochNumbers, PointSet, Precision, PreparedInputs, Snapshot, TrainingEngine, TrainingState } from '../src/core/backends/engine';
 import type { WasmEngine } from '../src/core/backends/wasm';
 import { layout } from '../src/core/network';
+import { holdLifeLock, LifeLock } from './lifeLock';
 
 /**
  * The least multiply-adds of one forward pass over the training rows (rows x the sum of inputs x outputs of
@@ -52,7 +53,8 @@ export function halves(s: PointSet): [PointSet, PointSet] {
 
 /** Messages between the two workers: what the helper is sent, and what it answers. */
 export type ToHelper =
-  | { kind: 'start'; options: Omit<EngineOptions, 'generator'> }
+  /** lifeLock: the parent's Web Lock (lifeLock.ts), null where the API is missing. */
+  | { kind: 'start'; options: Omit<EngineOptions, 'generator'>; lifeLock: string | null }
   | { kind: 'epochs'; count: number }
   | { kind: 'grad'; grad: Float64Array; loss: number; n: number }
   | { kind: 'setParams'; theta: Float32Array }
@@ -120,6 +122,7 @@ export class SplitWasmEngine implements TrainingEngine {
     private readonly local: WasmEngine,
     private readonly helper: Worker,
     private readonly inbox: Inbox<FromHelper>,
+    private readonly lifeLock: LifeLock | null,
     /** Rows of each half: part 0's here, part 1's in the helper. */
     private readonly rows: { train: [number, number]; test: [number, number] },
     params: number,
@@ -133,6 +136,7 @@ export class SplitWasmEngine implements TrainingEngine {
   static async create(inner: EngineFactory, o: EngineOptions): Promise<SplitWasmEngine> {
     const [train0, train1] = halves(o.train);
     const [test0, test1] = halves(o.test);
+    const lifeLock = await holdLifeLock();
     const helper = new Worker((self as unknown as { location: { href: string } }).location.href);
     const inbox = new Inbox<FromHelper>();
     helper.onmessage = (e: MessageEvent<FromHelper>) => (e.data.kind === 'error' ? inbox.fail(new Error(`the second training worker: ${e.data.message}`)) : inbox.push(e.data));
@@ -143,7 +147,7 @@ export class SplitWasmEngine implements TrainingEngine {
     try {
       helper.postMessage(HELPER_HELLO);
       const { generator: _unused, ...plain } = o;
-      const start: ToHelper = { kind: 'start', options: { ...plain, train: train1, test: test1 } };
+      const start: ToHelper = { kind: 'start', options: { ...plain, train: train1, test: test1 }, lifeLock: lifeLock?.name ?? null };
       helper.postMessage(start, [train1.X.buffer, train1.y.buffer, test1.X.buffer, test1.y.buffer]);
       // A helper that never answers (a worker the page's policy stops without an error event) must not hang the run.
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -151,9 +155,10 @@ export class SplitWasmEngine implements TrainingEngine {
       const ready = Promise.race([expect(inbox, 'ready'), silent]).finally(() => clearTimeout(timer));
       const [local] = await Promise.all([inner.create({ ...o, train: train0, test: test0 }), ready]);
       const rows = { train: [train0.n, train1.n] as [number, number], test: [test0.n, test1.n] as [number, number] };
-      return new SplitWasmEngine(local as WasmEngine, helper, inbox, rows, layout(o.spec).size);
+      return new SplitWasmEngine(local as WasmEngine, helper, inbox, lifeLock, rows, layout(o.spec).size);
     } catch (e) {
       helper.terminate();
+      lifeLock?.release();
       throw e;
     }
   }
@@ -261,6 +266,7 @@ export class SplitWasmEngine implements TrainingEngine {
     if (this.disposed) return;
     this.disposed = true;
     this.helper.terminate();
+    this.lifeLock?.release();
     this.inbox.fail(new Error('the engine was disposed'));
     this.local.dispose();
   }

@@ -6,11 +6,13 @@
  */
 import type { EngineFactory } from '../src/core/backends/engine';
 import type { WasmEngine } from '../src/core/backends/wasm';
+import { closeWhenParentGone } from './lifeLock';
 import { FromHelper, Inbox, sumHalves, ToHelper } from './splitEngine';
 
 interface Port {
   postMessage(m: FromHelper, transfer?: Transferable[]): void;
   onmessage: ((e: MessageEvent<ToHelper>) => void) | null;
+  close(): void;
 }
 
 export function runSplitHelper(scope: Port, wasm: EngineFactory): void {
@@ -23,7 +25,8 @@ export function runSplitHelper(scope: Port, wasm: EngineFactory): void {
     return m as Extract<ToHelper, { kind: K }>;
   };
   (async () => {
-    const { options } = await next('start');
+    const { options, lifeLock } = await next('start');
+    closeWhenParentGone(lifeLock, () => scope.close());
     const engine = (await wasm.create(options)) as WasmEngine;
     const n1 = options.train.n;
     const sum = new Float64Array(options.theta.length);

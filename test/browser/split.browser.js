@@ -25,7 +25,7 @@ async function workerCount(cdp) {
 }
 
 /** Waits up to `ms` for the worker count to reach `want` (a terminated worker leaves the list shortly after). */
-async function settle(cdp, want, ms = 5000) {
+async function settle(cdp, want, ms = 10000) {
   const end = Date.now() + ms;
   let n = await workerCount(cdp);
   while (n !== want && Date.now() < end) {
@@ -33,6 +33,21 @@ async function settle(cdp, want, ms = 5000) {
     n = await workerCount(cdp);
   }
   return n;
+}
+
+/** The page origin's Web Locks named for a helper (webview/lifeLock.ts): held by parents, asked for by helpers. */
+function helperLocks(page) {
+  return page.evaluate(async () => {
+    const q = await navigator.locks.query();
+    const mine = (l) => /^nn-trainer-helper-/.test(l.name);
+    return { held: q.held.filter(mine).map((l) => l.name), pending: q.pending.filter(mine).map((l) => l.name) };
+  });
+}
+
+/** What the worker targets are, for a failure's message. */
+async function workerUrls(cdp) {
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  return targetInfos.filter((t) => t.type === 'worker').map((t) => `${t.url.slice(0, 40)} ${t.title.slice(0, 40)}`).join(', ');
 }
 
 const title = (page) => page.evaluate(() => document.querySelector('#backend').title);
@@ -47,6 +62,8 @@ h.suite(async ({ page, context }) => {
     const why = await title(page);
     check('backend wasm trains the large case, and the header says on 2 workers', wasm.backend === 'wasm' && wasm.status === 'finished' && /^wasm \(2 workers\): as asked/.test(why), `${wasm.backend} ${wasm.status} "${why}"`);
     check('two workers run (the training worker and its helper)', (await settle(cdp, 2)) === 2, `${await workerCount(cdp)} workers`);
+    const locks = await helperLocks(page);
+    check('the training worker holds its life lock and the helper waits on it (so the helper ends if its parent does)', locks.held.length === 1 && locks.pending.length === 1 && locks.pending[0] === locks.held[0], JSON.stringify(locks));
     const a = await history(page, 'cpu-large');
     const b = await history(page, 'wasm-large');
     let worst = 0;
@@ -76,7 +93,9 @@ h.suite(async ({ page, context }) => {
     const r = await waitPosted(page, 'runEnded', 'wasm-tutorial', 60000);
     const why = await title(page);
     check('the tutorial trains on wasm, one worker', r.backend === 'wasm' && r.status === 'finished' && /^wasm: as asked$/.test(why), `"${why}"`);
-    check('one worker left', (await settle(cdp, 1)) === 1, `${await workerCount(cdp)} workers`);
+    check('one worker left', (await settle(cdp, 1)) === 1, `${await workerCount(cdp)} workers: ${await workerUrls(cdp)}`);
+    const locks = await helperLocks(page);
+    check('no helper lock held or asked for any more', locks.held.length === 0 && locks.pending.length === 0, JSON.stringify(locks));
   });
 
   await block('mini-batches stay on one worker', async () => {

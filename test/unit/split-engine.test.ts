@@ -142,7 +142,7 @@ describe('two-worker wasm engine (panel)', () => {
         if (!this.started && m === HELPER_HELLO) {
           this.started = true;
           const port = this.ch.port2;
-          runSplitHelper({ postMessage: (r, t) => port.postMessage(r, t ?? []), set onmessage(f) { port.onmessage = f as never; }, get onmessage() { return null; } }, wasm);
+          runSplitHelper({ postMessage: (r, t) => port.postMessage(r, t ?? []), set onmessage(f) { port.onmessage = f as never; }, get onmessage() { return null; }, close: () => port.close() }, wasm);
           return;
         }
         this.ch.port1.postMessage(m, transfer);
