@@ -61,10 +61,12 @@ if (existsSync('assembly/kernels.template.ts')) {
   const flags = ['-O3', '--runtime', 'stub', '--noAssert', '--initialMemory', '2', '--enable', 'simd'];
   execFileSync(process.execPath, [asc, 'assembly/kernels.ts', ...flags, '-o', 'dist/kernels.wasm'], { stdio: 'inherit' });
   execFileSync(process.execPath, [asc, 'assembly/kernels.relaxed.ts', ...flags, '--enable', 'relaxed-simd', '-o', 'dist/kernels.relaxed.wasm'], { stdio: 'inherit' });
-  // nn-train's threads (src/node/threadPool.ts): the plain-SIMD kernels over an imported shared memory, one
+  // nn-train's threads (src/node/threadPool.ts): the kernels over an imported shared memory, one
   // instance per thread. Its maximum is wasm32's 4 GiB: address space reserved, not memory taken.
   const shared = ['--enable', 'threads', '--importMemory', '--sharedMemory', '--maximumMemory', '65536'];
   execFileSync(process.execPath, [asc, 'assembly/kernels.ts', ...flags, ...shared, '-o', 'dist/kernels.shared.wasm'], { stdio: 'inherit' });
+  // The same over shared memory with relaxed SIMD: threads use the build the single thread would.
+  execFileSync(process.execPath, [asc, 'assembly/kernels.relaxed.ts', ...flags, '--enable', 'relaxed-simd', ...shared, '-o', 'dist/kernels.relaxed.shared.wasm'], { stdio: 'inherit' });
 }
 
 for (const t of targets) {

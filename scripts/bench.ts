@@ -27,6 +27,7 @@ import { NetworkConfig, resolveConfig, tutorialConfig } from '../src/core/config
 import { buildDataset, Dataset } from '../src/core/data/dataset';
 import { Trainer } from '../src/core/trainer';
 import { ThreadPool } from '../src/node/threadPool';
+import { enableRelaxedSimd } from '../src/node/relaxedSimd';
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 
@@ -49,7 +50,14 @@ async function timeMs(f: () => unknown): Promise<number> {
 
 const dist = path.join(__dirname);
 const kernels = (f: string) => new Uint8Array(readFileSync(path.join(dist, f)));
-const ENGINES: EngineFactory[] = [cpuEngine, wasmEngine({ simd: kernels('kernels.wasm') })];
+// nn-train's relaxed SIMD (src/node/relaxedSimd.ts): on where the CPU and V8 allow, as nn-train does.
+const RELAXED = enableRelaxedSimd(kernels('kernels.relaxed.wasm'));
+/** Each engine with its row label: the plain-SIMD build beside the relaxed one nn-train picks. */
+const ENGINES: { label: string; limit: string; f: EngineFactory }[] = [
+  { label: 'cpu', limit: 'cpu', f: cpuEngine },
+  { label: 'wasm (simd)', limit: 'wasm', f: wasmEngine({ simd: kernels('kernels.wasm') }) },
+  ...(RELAXED ? [{ label: 'wasm (relaxed-simd: nn-train)', limit: 'wasm', f: wasmEngine({ simd: kernels('kernels.wasm'), relaxed: kernels('kernels.relaxed.wasm') }) }] : []),
+];
 const THREADS = 2;
 
 function trainerOn(cfg: NetworkConfig, ds: Dataset, f: EngineFactory): Promise<Trainer<TrainingEngine>> {
@@ -149,7 +157,7 @@ function torchTimes(): TorchTimes | string {
 const LIMITS: Record<string, string> = {
   cpu: 'plain JS, float64 sums, scalar loops: the products at ~1 GFLOP/s',
   wasm: 'one thread: the f32x4 products (18-35 GFLOP/s measured by scripts/profile-wasm.ts, ~97% of the large epoch); the optimizer runs in the module, the loss, activations other than ReLU and dropout masks in JS over its memory (under 1 ms an epoch)',
-  'wasm, 2 threads': 'the products split by rows (forward, backward, weight gradient; the rest stays on one thread), so at most 2x, and only with a second core idle',
+  'wasm, 2 threads': 'the products split by rows (relaxed SIMD where nn-train has it) (forward, backward, weight gradient; the rest stays on one thread), so at most 2x, and only with a second core idle',
 };
 
 async function main(): Promise<void> {
@@ -157,16 +165,17 @@ async function main(): Promise<void> {
   const torch = torchTimes();
   const ref = typeof torch === 'string' ? null : torch;
   const rows: [string, number, number | null][] = [];
-  for (const f of ENGINES) {
-    rows.push([`${f.name}: tutorial 1000 epochs, per-epoch metrics`, await timeTutorial(f), ref && ref.tutorialSeconds * 1000]);
-    rows.push([`${f.name}: 6554 x 2-128-128-1, one Adam epoch`, await largeEpoch(f, 8192, 128, f.name === 'cpu' ? 1 : REPS), ref && ref.largeEpochSeconds * 1000]);
+  for (const { label, f } of ENGINES) {
+    rows.push([`${label}: tutorial 1000 epochs, per-epoch metrics`, await timeTutorial(f), ref && ref.tutorialSeconds * 1000]);
+    rows.push([`${label}: 6554 x 2-128-128-1, one Adam epoch`, await largeEpoch(f, 8192, 128, f.name === 'cpu' ? 1 : REPS), ref && ref.largeEpochSeconds * 1000]);
     // The CPU engine takes about 150 s for this epoch: timed only with BENCH_ALL=1.
-    if (f.name !== 'cpu' || process.env.BENCH_ALL) rows.push([`${f.name}: 100,000 x 2-256-256-1, one Adam epoch`, await largeEpoch(f, 125_000, 256, f.name === 'cpu' ? 1 : 3), ref && ref.hugeEpochSeconds * 1000]);
-    rows.push([`${f.name}: 100 x 100 boundary grid`, await grid(f), ref && ref.gridSeconds * 1000]);
+    if (f.name !== 'cpu' || process.env.BENCH_ALL) rows.push([`${label}: 100,000 x 2-256-256-1, one Adam epoch`, await largeEpoch(f, 125_000, 256, f.name === 'cpu' ? 1 : 3), ref && ref.hugeEpochSeconds * 1000]);
+    rows.push([`${label}: 100 x 100 boundary grid`, await grid(f), ref && ref.gridSeconds * 1000]);
   }
   const load = loadavg()[0];
   const pool = await ThreadPool.start(THREADS);
-  const threaded = wasmEngine({ simd: kernels('kernels.wasm'), shared: kernels('kernels.shared.wasm') }, undefined, pool);
+  const relaxedShared = RELAXED ? { relaxed: kernels('kernels.relaxed.wasm'), relaxedShared: kernels('kernels.relaxed.shared.wasm') } : {};
+  const threaded = wasmEngine({ simd: kernels('kernels.wasm'), shared: kernels('kernels.shared.wasm'), ...relaxedShared }, undefined, pool);
   rows.push([`wasm, ${THREADS} threads: 6554 x 2-128-128-1, one Adam epoch`, await largeEpoch(threaded, 8192, 128, REPS), ref && ref.largeEpochSeconds * 1000]);
   rows.push([`wasm, ${THREADS} threads: 100,000 x 2-256-256-1, one Adam epoch`, await largeEpoch(threaded, 125_000, 256, 3), ref && ref.hugeEpochSeconds * 1000]);
   await pool.close();
@@ -183,6 +192,7 @@ async function main(): Promise<void> {
   }
   console.log('');
   for (const name of Object.keys(LIMITS)) console.log(`${name}: limited by ${LIMITS[name]}`);
+  console.log(RELAXED ? 'Relaxed SIMD (fused multiply-add): on in this Node, as in nn-train; the 2-thread rows use it.' : 'Relaxed SIMD: not available in this Node or CPU; nn-train and the 2-thread rows use plain SIMD.');
   console.log(ref ? `PyTorch ${ref.torch}, 1 thread, same invocation. Ratio < 1: NN Trainer is faster.` : torch);
   if (ref) console.log(`PyTorch on 2 threads: ${fmt(ref.largeEpochSeconds2 * 1000)} (6554 x 2-128-128-1), ${fmt(ref.hugeEpochSeconds2 * 1000)} (100,000 x 2-256-256-1).`);
   console.log(`Load average (1 min) on ${availableParallelism()} cores: ${load.toFixed(2)} before the threaded rows, ${loadavg()[0].toFixed(2)} at the end.`);

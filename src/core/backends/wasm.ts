@@ -64,6 +64,8 @@ export interface WasmModules {
   relaxed?: Uint8Array;
   /** The plain-SIMD kernels over an imported shared memory (maximum 65536 pages), for threads. */
   shared?: Uint8Array;
+  /** The relaxed-SIMD kernels over an imported shared memory, for threads where relaxed SIMD validates. */
+  relaxedShared?: Uint8Array;
 }
 
 const PAGE = 65536;
@@ -506,14 +508,19 @@ export class WasmEngine implements TrainingEngine {
 
 /**
  * The wasm engine's factory over the module's bytes: the relaxed-SIMD build where WebAssembly.validate
- * accepts it (Chromium; Node 20 only behind a flag), else plain SIMD; unavailable without SIMD. With
- * `threads` (2 or more) and the shared-memory build, the products run on them (plain SIMD).
+ * accepts it (Chromium; Node 20 only behind a flag, which nn-train sets: src/node/relaxedSimd.ts), else plain
+ * SIMD; unavailable without SIMD. With `threads` (2 or more) and the shared-memory build of the same kind, the
+ * products run on them.
  */
 export function wasmEngine(modules: WasmModules | null, unavailable = 'the WebAssembly module was not found', threads?: ProductThreads): EngineFactory {
   let compiled: Promise<{ module: object; build: string }> | null = null;
   const pick = (): { bytes: Uint8Array; build: string; shared?: boolean } | null => {
     if (!modules || typeof WebAssembly === 'undefined') return null;
-    if (threads && threads.threads > 1 && modules.shared && WebAssembly.validate(modules.shared)) return { bytes: modules.shared, build: 'simd', shared: true };
+    if (threads && threads.threads > 1) {
+      // Threads run the build one thread would where both are given (relaxed where it validates).
+      if (modules.relaxedShared && WebAssembly.validate(modules.relaxedShared)) return { bytes: modules.relaxedShared, build: 'relaxed-simd', shared: true };
+      if (modules.shared && WebAssembly.validate(modules.shared)) return { bytes: modules.shared, build: 'simd', shared: true };
+    }
     if (modules.relaxed && WebAssembly.validate(modules.relaxed)) return { bytes: modules.relaxed, build: 'relaxed-simd' };
     if (WebAssembly.validate(modules.simd)) return { bytes: modules.simd, build: 'simd' };
     return null;
