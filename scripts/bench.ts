@@ -157,7 +157,7 @@ function torchTimes(): TorchTimes | string {
 const LIMITS: Record<string, string> = {
   cpu: 'plain JS, float64 sums, scalar loops: the products at ~1 GFLOP/s',
   wasm: 'one thread: the f32x4 products (18-35 GFLOP/s measured by scripts/profile-wasm.ts, ~97% of the large epoch); the optimizer runs in the module, the loss, activations other than ReLU and dropout masks in JS over its memory (under 1 ms an epoch)',
-  'wasm, 2 threads': 'the products split by rows (relaxed SIMD where nn-train has it) (forward, backward, weight gradient; the rest stays on one thread), so at most 2x, and only with a second core idle',
+  'wasm, 2 threads': 'the products split by rows (forward, backward, weight gradient; the rest stays on one thread; relaxed SIMD where nn-train has it), so at most 2x, and only with a second core idle',
 };
 
 async function main(): Promise<void> {

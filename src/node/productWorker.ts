@@ -17,6 +17,8 @@ export const CONTROL = {
   DONE: 1,
   /** Set by a helper whose job threw (its message follows on its port). */
   FAILED: 2,
+  /** Microseconds a helper (and the caller) keep checking before they sleep (threadPool.ts: SPIN_US). */
+  SPIN_US: 3,
   /** First helper's slot. */
   SLOTS: 4,
   /** Words per helper slot: op, argument count, up to 14 arguments. */
@@ -37,6 +39,9 @@ let exports = null;
 let seen = 0;
 parentPort.postMessage('ready');
 for (;;) {
+  // The next product of a step usually follows within microseconds: a short spin catches it without a wake-up.
+  const until = performance.now() + I[C.SPIN_US] / 1000;
+  while (Atomics.load(I, C.SEQ) === seen && performance.now() < until);
   Atomics.wait(I, C.SEQ, seen);
   seen = Atomics.load(I, C.SEQ);
   const op = I[base];

@@ -11,6 +11,13 @@ import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worke
 import { PRODUCT_KERNELS, ProductJob, ProductThreads, ThreadTeam } from '../core/backends/productThreads';
 import { CONTROL, OP, PRODUCT_WORKER_SOURCE } from './productWorker';
 
+/**
+ * How long a thread that has run its part keeps checking for the next before it sleeps in Atomics.wait, in
+ * microseconds: a wake-up from Atomics.wait costs tens of microseconds and far more when the core is shared,
+ * and a step hands out about ten products in a row. Bounded, so a pool between runs sleeps.
+ */
+export const SPIN_US = 1000;
+
 export class ThreadPool implements ProductThreads {
   readonly threads: number;
   private readonly I: Int32Array;
@@ -22,15 +29,16 @@ export class ThreadPool implements ProductThreads {
   private current: object | null = null;
   private closed = false;
 
-  private constructor(threads: number) {
+  private constructor(threads: number, spinUs: number) {
     this.threads = threads;
     this.I = new Int32Array(new SharedArrayBuffer(4 * (CONTROL.SLOTS + CONTROL.SLOT * (threads - 1))));
+    this.I[CONTROL.SPIN_US] = spinUs;
   }
 
-  /** A pool of `threads` threads in all (2 or more), its helpers started and waiting. */
-  static async start(threads: number): Promise<ThreadPool> {
+  /** A pool of `threads` threads in all (2 or more), its helpers started and waiting; spinUs: see SPIN_US. */
+  static async start(threads: number, spinUs = SPIN_US): Promise<ThreadPool> {
     if (!Number.isInteger(threads) || threads < 2) throw new Error(`a thread pool needs 2 or more threads, got ${threads}`);
-    const pool = new ThreadPool(threads);
+    const pool = new ThreadPool(threads, spinUs);
     try {
       await Promise.all(Array.from({ length: threads - 1 }, (_, slot) => pool.spawn(slot)));
     } catch (e) {
@@ -102,6 +110,8 @@ export class ThreadPool implements ProductThreads {
       ownError = e;
     }
     // The helpers must be done before anything (an error included) lets the caller touch the memory again.
+    const until = performance.now() + I[CONTROL.SPIN_US] / 1000;
+    while (Atomics.load(I, CONTROL.DONE) < helpers && performance.now() < until);
     for (let d = Atomics.load(I, CONTROL.DONE); d < helpers; d = Atomics.load(I, CONTROL.DONE)) Atomics.wait(I, CONTROL.DONE, d);
     if (ownError) throw ownError;
     if (Atomics.load(I, CONTROL.FAILED)) {
