@@ -53,10 +53,10 @@ const kernels = (f: string) => new Uint8Array(readFileSync(path.join(dist, f)));
 // nn-train's relaxed SIMD (src/node/relaxedSimd.ts): on where the CPU and V8 allow, as nn-train does.
 const RELAXED = enableRelaxedSimd(kernels('kernels.relaxed.wasm'));
 /** Each engine with its row label: the plain-SIMD build beside the relaxed one nn-train picks. */
-const ENGINES: { label: string; limit: string; f: EngineFactory }[] = [
-  { label: 'cpu', limit: 'cpu', f: cpuEngine },
-  { label: 'wasm (simd)', limit: 'wasm', f: wasmEngine({ simd: kernels('kernels.wasm') }) },
-  ...(RELAXED ? [{ label: 'wasm (relaxed-simd: nn-train)', limit: 'wasm', f: wasmEngine({ simd: kernels('kernels.wasm'), relaxed: kernels('kernels.relaxed.wasm') }) }] : []),
+const ENGINES: { label: string; f: EngineFactory }[] = [
+  { label: 'cpu', f: cpuEngine },
+  { label: 'wasm (simd)', f: wasmEngine({ simd: kernels('kernels.wasm') }) },
+  ...(RELAXED ? [{ label: 'wasm (relaxed-simd: nn-train)', f: wasmEngine({ simd: kernels('kernels.wasm'), relaxed: kernels('kernels.relaxed.wasm') }) }] : []),
 ];
 const THREADS = 2;
 
@@ -174,8 +174,8 @@ async function main(): Promise<void> {
   }
   const load = loadavg()[0];
   const pool = await ThreadPool.start(THREADS);
-  const relaxedShared = RELAXED ? { relaxed: kernels('kernels.relaxed.wasm'), relaxedShared: kernels('kernels.relaxed.shared.wasm') } : {};
-  const threaded = wasmEngine({ simd: kernels('kernels.wasm'), shared: kernels('kernels.shared.wasm'), ...relaxedShared }, undefined, pool);
+  const relaxedBuilds = RELAXED ? { relaxed: kernels('kernels.relaxed.wasm'), relaxedShared: kernels('kernels.relaxed.shared.wasm') } : {};
+  const threaded = wasmEngine({ simd: kernels('kernels.wasm'), shared: kernels('kernels.shared.wasm'), ...relaxedBuilds }, undefined, pool);
   rows.push([`wasm, ${THREADS} threads: 6554 x 2-128-128-1, one Adam epoch`, await largeEpoch(threaded, 8192, 128, REPS), ref && ref.largeEpochSeconds * 1000]);
   rows.push([`wasm, ${THREADS} threads: 100,000 x 2-256-256-1, one Adam epoch`, await largeEpoch(threaded, 125_000, 256, 3), ref && ref.hugeEpochSeconds * 1000]);
   await pool.close();
